@@ -1,0 +1,224 @@
+"""Reads of people, already scoped to what the signed-in staff member may see.
+
+Every read of family or student data goes through this module:
+
+* district admin: everyone in the district;
+* school leader, counselor, community liaison: the students of their schools and those
+  students' caregivers;
+* teacher: the students of their sections and those students' caregivers.
+
+A person with several roles sees the union. Anyone else (no staff record, inactive staff) sees
+nothing. ``access_*`` helpers raise 404 for rows outside the scope (never 403, so that the
+existence of a family is not revealed) and write an audit entry for every record shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from juntos.people import actions
+from juntos.people.models import (
+    AuditEntry,
+    Caregiver,
+    CaregiverLink,
+    ImportRun,
+    Role,
+    School,
+    Section,
+    Staff,
+    Student,
+    StudentEnrollment,
+    StudentSchool,
+)
+
+SCHOOL_WIDE_ROLES = frozenset({Role.SCHOOL_LEADER, Role.COUNSELOR, Role.LIAISON})
+
+AnyUser = AbstractBaseUser | AnonymousUser
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one staff member may see. Computed once per request."""
+
+    staff: Staff | None
+    district_id: int | None
+    is_district_admin: bool
+    roles: frozenset[str]
+    # Schools where a role gives sight of every family (leader, counselor, liaison).
+    family_school_ids: frozenset[int]
+    # Schools where the person holds any role (teachers included).
+    school_ids: frozenset[int]
+    section_ids: frozenset[int]
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.staff is not None
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_district_admin or bool(self.roles.intersection(roles))
+
+
+EMPTY_SCOPE = Scope(None, None, False, frozenset(), frozenset(), frozenset(), frozenset())
+
+
+def scope_for(user: Any) -> Scope:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return EMPTY_SCOPE
+    cached = getattr(user, "_juntos_scope", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    staff = Staff.objects.filter(user=user, is_active=True).first()
+    if staff is None:
+        scope = EMPTY_SCOPE
+    else:
+        roles = list(staff.roles.values_list("role", "school_id"))
+        role_names = frozenset(role for role, _ in roles)
+        section_ids = frozenset(
+            staff.assignments.filter(section__is_active=True).values_list("section_id", flat=True)
+        )
+        scope = Scope(
+            staff=staff,
+            district_id=staff.district_id,
+            is_district_admin=Role.DISTRICT_ADMIN in role_names,
+            roles=role_names,
+            family_school_ids=frozenset(
+                school for role, school in roles if role in SCHOOL_WIDE_ROLES and school
+            ),
+            school_ids=frozenset(school for _, school in roles if school),
+            section_ids=section_ids,
+        )
+    user._juntos_scope = scope
+    return scope
+
+
+def students_for(user: Any) -> QuerySet[Student]:
+    scope = scope_for(user)
+    if scope.staff is None:
+        return Student.objects.none()
+    base = Student.objects.filter(district_id=scope.staff.district_id)
+    if scope.is_district_admin:
+        return base
+    in_school = Exists(
+        StudentSchool.objects.filter(student=OuterRef("pk"), school_id__in=scope.family_school_ids)
+    )
+    in_section = Exists(
+        StudentEnrollment.objects.filter(student=OuterRef("pk"), section_id__in=scope.section_ids)
+    )
+    return base.filter(in_school | in_section)
+
+
+def caregivers_for(user: Any) -> QuerySet[Caregiver]:
+    scope = scope_for(user)
+    if scope.staff is None:
+        return Caregiver.objects.none()
+    base = Caregiver.objects.filter(district_id=scope.staff.district_id)
+    if scope.is_district_admin:
+        return base
+    visible_link = Exists(
+        CaregiverLink.objects.filter(caregiver=OuterRef("pk")).filter(
+            Exists(
+                StudentSchool.objects.filter(
+                    student=OuterRef("student"), school_id__in=scope.family_school_ids
+                )
+            )
+            | Exists(
+                StudentEnrollment.objects.filter(
+                    student=OuterRef("student"), section_id__in=scope.section_ids
+                )
+            )
+        )
+    )
+    return base.filter(visible_link)
+
+
+def schools_for(user: Any) -> QuerySet[School]:
+    scope = scope_for(user)
+    if scope.staff is None:
+        return School.objects.none()
+    base = School.objects.filter(district_id=scope.staff.district_id)
+    if scope.is_district_admin:
+        return base
+    return base.filter(Q(pk__in=scope.school_ids) | Q(sections__in=scope.section_ids)).distinct()
+
+
+def sections_for(user: Any) -> QuerySet[Section]:
+    scope = scope_for(user)
+    if scope.staff is None:
+        return Section.objects.none()
+    base = Section.objects.filter(school__district_id=scope.staff.district_id, is_active=True)
+    if scope.is_district_admin:
+        return base
+    return base.filter(Q(school_id__in=scope.family_school_ids) | Q(pk__in=scope.section_ids))
+
+
+def search_caregivers(user: Any, query: str, *, limit: int = 50) -> QuerySet[Caregiver]:
+    """Caregivers in scope whose name, student's name, phone or email matches ``query``."""
+    qs = caregivers_for(user)
+    text = query.strip()
+    if text:
+        terms = Q()
+        for word in text.split()[:5]:
+            terms &= (
+                Q(given_name__icontains=word)
+                | Q(family_name__icontains=word)
+                | Q(students__given_name__icontains=word)
+                | Q(students__family_name__icontains=word)
+                | Q(contacts__value__icontains=word)
+            )
+        qs = qs.filter(pk__in=Caregiver.objects.filter(terms).values("pk"))
+    return qs.order_by("family_name", "given_name", "pk")[:limit]
+
+
+def access_caregiver(user: Any, caregiver_id: int, *, context: str) -> Caregiver:
+    caregiver = caregivers_for(user).filter(pk=caregiver_id).first()
+    if caregiver is None:
+        raise Http404("No such family")
+    actions.do_record_access(
+        actor=user, action=AuditEntry.Action.VIEW, obj=caregiver, context=context
+    )
+    return caregiver
+
+
+def access_student(user: Any, student_id: int, *, context: str) -> Student:
+    student = students_for(user).filter(pk=student_id).first()
+    if student is None:
+        raise Http404("No such student")
+    actions.do_record_access(
+        actor=user, action=AuditEntry.Action.VIEW, obj=student, context=context
+    )
+    return student
+
+
+def access_section(user: Any, section_id: int) -> Section:
+    section = sections_for(user).filter(pk=section_id).select_related("school").first()
+    if section is None:
+        raise Http404("No such class")
+    return section
+
+
+def links_visible_to(user: Any, caregiver: Caregiver) -> QuerySet[CaregiverLink]:
+    """The caregiver's links to students the user may see (a teacher sees only their own)."""
+    return (
+        caregiver.links.filter(student__in=students_for(user))
+        .select_related("student")
+        .order_by("student__family_name", "student__given_name")
+    )
+
+
+def imports_for(user: Any) -> QuerySet[ImportRun]:
+    scope = scope_for(user)
+    if scope.staff is None or not scope.is_district_admin:
+        return ImportRun.objects.none()
+    return ImportRun.objects.filter(district_id=scope.staff.district_id)
+
+
+def access_import(user: Any, run_id: int) -> ImportRun:
+    run = imports_for(user).filter(pk=run_id).first()
+    if run is None:
+        raise Http404("No such import")
+    return run
