@@ -1,0 +1,11 @@
+"""The JSON API: one NinjaAPI, one router per app. OpenAPI schema at /api/openapi.json."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from juntos.people.api import router as people_router
+
+# Interactive docs would load Swagger UI from a CDN; the schema itself is served.
+api = NinjaAPI(title="Juntos API", version="1", urls_namespace="api", docs_url=None)
+api.add_router("/", people_router)

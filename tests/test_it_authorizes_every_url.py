@@ -1,0 +1,232 @@
+"""Walk every URL of the site as each persona and check the allowed/denied matrix.
+
+Adding a URL without adding it to ``MATRIX`` fails ``test_it_has_a_rule_for_every_url``.
+Family and student pages are requested for a family of North Elementary's Room 4: the teacher
+of that class, North's leader, counselor and liaison and the district admin may see it; the
+teacher of South Middle may not (404: a family's existence is not revealed).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.contrib import admin
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from juntos.people.models import AuditEntry
+
+PERSONAS = [
+    "district_admin",
+    "school_leader",
+    "counselor",
+    "liaison",
+    "teacher",
+    "other_teacher",
+    "outsider",
+    "anonymous",
+]
+STAFF = {"district_admin", "school_leader", "counselor", "liaison", "teacher", "other_teacher"}
+
+# Outcomes: "ok" 200; "login" redirect to staff sign-in; "admin_login" redirect to the admin's
+# sign-in; "redirect" another redirect; "forbidden" 403; "missing" 404; "unauthorized" 401;
+# "not_allowed" 405 (the URL takes POST only).
+Expect = dict[str, str]
+
+
+def everyone(outcome: str) -> Expect:
+    return dict.fromkeys(PERSONAS, outcome)
+
+
+def staff_only() -> Expect:
+    return {p: ("ok" if p in STAFF else "forbidden") for p in PERSONAS} | {"anonymous": "login"}
+
+
+def north_family_rule() -> Expect:
+    return staff_only() | {"other_teacher": "missing"}
+
+
+def district_admin_only() -> Expect:
+    return {p: "forbidden" for p in PERSONAS} | {"district_admin": "ok", "anonymous": "login"}
+
+
+def api_rule(*, other_teacher: str = "ok") -> Expect:
+    rule = {p: ("ok" if p in STAFF else "forbidden") for p in PERSONAS}
+    return rule | {"anonymous": "unauthorized", "other_teacher": other_teacher}
+
+
+Args = Callable[[Any], dict[str, Any]]
+NO_ARGS: Args = lambda w: {}  # noqa: E731
+
+MATRIX: dict[str, tuple[Args, Expect]] = {
+    "home": (NO_ARGS, everyone("ok")),
+    "healthz": (NO_ARGS, everyone("ok")),
+    "people:login": (
+        NO_ARGS,
+        {p: ("redirect" if p in STAFF or p == "outsider" else "ok") for p in PERSONAS},
+    ),
+    "people:logout": (NO_ARGS, everyone("not_allowed")),
+    "people:staff_home": (NO_ARGS, staff_only()),
+    "people:family_list": (NO_ARGS, staff_only()),
+    "people:family_detail": (lambda w: {"caregiver_id": w.north_family.pk}, north_family_rule()),
+    "people:student_detail": (lambda w: {"student_id": w.north_student.pk}, north_family_rule()),
+    "people:section_detail": (lambda w: {"section_id": w.north_class.pk}, north_family_rule()),
+    "people:import_list": (NO_ARGS, district_admin_only()),
+    "people:import_detail": (lambda w: {"run_id": w.import_run.pk}, district_admin_only()),
+    "api:api-root": (NO_ARGS, everyone("missing")),
+    "api:openapi-json": (NO_ARGS, everyone("ok")),
+    "api:me": (NO_ARGS, api_rule()),
+    "api:list_caregivers": (NO_ARGS, api_rule()),
+    "api:get_caregiver": (
+        lambda w: {"caregiver_id": w.north_family.pk},
+        api_rule(other_teacher="missing"),
+    ),
+    "api:get_student": (
+        lambda w: {"student_id": w.north_student.pk},
+        api_rule(other_teacher="missing"),
+    ),
+}
+# The Django admin guards itself (staff flag + model permissions); every admin URL is walked by
+# test_it_keeps_the_admin_to_district_admins.
+ADMIN_NAMESPACE = "admin:"
+
+
+def iter_url_names(patterns: list[Any] | None = None, prefix: str = "") -> Iterator[str]:
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            yield from iter_url_names(pattern.url_patterns, namespace)
+        else:
+            assert isinstance(pattern, URLPattern)
+            yield f"{prefix}{pattern.name or f'<unnamed {pattern.pattern}>'}"
+
+
+def outcome_of(response: Any) -> str:
+    code = response.status_code
+    if code in (301, 302):
+        location = response["Location"]
+        if location.startswith("/admin/login/"):
+            return "admin_login"
+        if location.startswith(reverse("people:login")):
+            return "login"
+        return "redirect"
+    return {
+        200: "ok",
+        401: "unauthorized",
+        403: "forbidden",
+        404: "missing",
+        405: "not_allowed",
+    }.get(code, str(code))
+
+
+def client_for(world: Any, persona: str) -> Client:
+    client = Client()
+    user = world.personas[persona]
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def site(world: Any) -> Any:
+    from juntos.people.models import ImportRun
+
+    world.import_run = ImportRun.objects.create(
+        district=world.district, source_name="roster.zip", path="/nonexistent.zip",
+        status=ImportRun.Status.SUCCEEDED, report={"counts": {}, "errors": [], "warnings": []},
+    )  # fmt: skip
+    return world
+
+
+def test_it_has_a_rule_for_every_url() -> None:
+    names = set(iter_url_names())
+    # The admin's own catch-all and object redirects are unnamed; ours must all have names.
+    unnamed = sorted(n for n in names if "<unnamed" in n and not n.startswith(ADMIN_NAMESPACE))
+    assert not unnamed, f"every URL needs a name: {unnamed}"
+    missing = sorted(n for n in names if n not in MATRIX and not n.startswith(ADMIN_NAMESPACE))
+    assert not missing, f"add these URLs to the authorization MATRIX: {missing}"
+    stale = sorted(set(MATRIX) - names)
+    assert not stale, f"MATRIX names URLs that no longer exist: {stale}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_it_allows_and_denies_each_url_by_role(site: Any, persona: str) -> None:
+    client = client_for(site, persona)
+    failures = []
+    for name, (args, expected) in sorted(MATRIX.items()):
+        url = reverse(name, kwargs=args(site))
+        got = outcome_of(client.get(url))
+        if got != expected[persona]:
+            failures.append(f"{name} {url}: expected {expected[persona]}, got {got}")
+    assert not failures, "\n".join(failures)
+
+
+def _admin_urls(world: Any, *, with_real_objects: bool) -> Iterator[str]:
+    """Every admin URL with its arguments filled (real objects where the admin needs them)."""
+    for model, model_admin in admin.site._registry.items():
+        info = (model._meta.app_label, model._meta.model_name)
+        yield reverse("admin:{}_{}_changelist".format(*info))
+        if type(model_admin).has_add_permission is admin.ModelAdmin.has_add_permission:
+            yield reverse("admin:{}_{}_add".format(*info))
+        obj = model._default_manager.first() if with_real_objects else None
+        pk = obj.pk if obj is not None else 1
+        if with_real_objects and obj is None:
+            continue
+        yield reverse("admin:{}_{}_change".format(*info), args=[pk])
+        yield reverse("admin:{}_{}_history".format(*info), args=[pk])
+        if not with_real_objects:
+            yield reverse("admin:{}_{}_delete".format(*info), args=[pk])
+    yield reverse("admin:index")
+    yield reverse("admin:password_change")
+    for app_label in {m._meta.app_label for m in admin.site._registry}:
+        yield reverse("admin:app_list", kwargs={"app_label": app_label})
+
+
+def test_it_walks_every_admin_url_name() -> None:
+    """Every admin URL name is one of the kinds the admin tests below request."""
+    known = re.compile(
+        r"admin:(index|login|logout|password_change|password_change_done|autocomplete|jsi18n"
+        r"|view_on_site|app_list|\w+_(changelist|add|change|delete|history))$"
+    )
+    odd = sorted(
+        n
+        for n in iter_url_names()
+        if n.startswith(ADMIN_NAMESPACE) and "<unnamed" not in n and not known.match(n)
+    )
+    assert not odd, f"new kinds of admin URL need a rule: {odd}"
+
+
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "district_admin"])
+def test_it_keeps_the_admin_to_district_admins(site: Any, persona: str) -> None:
+    client = client_for(site, persona)
+    for url in _admin_urls(site, with_real_objects=False):
+        got = outcome_of(client.get(url))
+        assert got == "admin_login", f"{persona} {url}: {got}"
+
+
+def test_it_opens_the_admin_to_the_district_admin_and_audits_records(site: Any) -> None:
+    client = client_for(site, "district_admin")
+    for url in _admin_urls(site, with_real_objects=True):
+        response = client.get(url)
+        assert response.status_code == 200, f"{url}: {response.status_code}"
+    assert AuditEntry.objects.filter(
+        actor=site.personas["district_admin"], object_type="caregiver", context__startswith="admin"
+    ).exists()
+
+
+@pytest.mark.parametrize("persona", sorted(STAFF - {"outsider"}))
+def test_it_audits_every_family_record_shown(site: Any, persona: str) -> None:
+    client = client_for(site, persona)
+    before = AuditEntry.objects.count()
+    response = client.get(reverse("people:family_detail", args=[site.north_family.pk]))
+    if response.status_code == 200:
+        entry = AuditEntry.objects.latest("pk")
+        assert (entry.actor, entry.object_type, entry.object_id) == (
+            site.personas[persona], "caregiver", site.north_family.pk,
+        )  # fmt: skip
+        assert entry.context == reverse("people:family_detail", args=[site.north_family.pk])
+    else:
+        assert AuditEntry.objects.count() == before
