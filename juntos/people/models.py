@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -389,6 +390,17 @@ class ContactPoint(models.Model):
 
     def __str__(self) -> str:
         return self.value
+
+    @property
+    def display_value(self) -> str:
+        """Phones as people write them (+1 555-743-6242); emails as stored."""
+        if self.kind != self.Kind.PHONE:
+            return self.value
+        try:
+            number = phonenumbers.parse(self.value, None)
+        except phonenumbers.NumberParseException:
+            return self.value
+        return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
 
 
 class ContactWindow(models.Model):
