@@ -212,9 +212,14 @@ def test_it_opens_the_admin_to_the_district_admin_and_audits_records(site: Any) 
     for url in _admin_urls(site, with_real_objects=True):
         response = client.get(url)
         assert response.status_code == 200, f"{url}: {response.status_code}"
-    assert AuditEntry.objects.filter(
+    admin_entries = AuditEntry.objects.filter(
         actor=site.personas["district_admin"], object_type="caregiver", context__startswith="admin"
-    ).exists()
+    )
+    # The change page (one caregiver) and the list (every caregiver shown) are both recorded.
+    assert admin_entries.filter(action="view").exists()
+    assert set(admin_entries.filter(action="search").values_list("object_id", flat=True)) == {
+        site.north_family.pk, site.north_family_2.pk, site.south_family.pk,
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize("persona", sorted(STAFF - {"outsider"}))

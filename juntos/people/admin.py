@@ -43,6 +43,21 @@ class AuditedAdmin(DistrictScopedAdmin):
             )
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            actions.do_record_access_many(
+                actor=request.user,
+                action="search",
+                object_type=self.model._meta.model_name or "",
+                ids=[obj.pk for obj in changelist.result_list],
+                context=f"admin {request.get_full_path()}",
+            )
+        return response
+
 
 class ContactInline(admin.TabularInline):  # type: ignore[type-arg]
     model = models.ContactPoint
