@@ -34,6 +34,13 @@ def validate_language_list(value: Any) -> None:
         validate_language(item)
 
 
+def sourced_unique(name: str, scope: str = "district") -> models.UniqueConstraint:
+    """A roster identifier is unique within its district (or school), when there is one."""
+    return models.UniqueConstraint(
+        fields=[scope, "sourced_id"], condition=~Q(sourced_id=""), name=name
+    )
+
+
 class SourcedMixin(models.Model):
     """Rows that may come from a roster system keep its identifier and last-modified time."""
 
@@ -66,11 +73,7 @@ class School(SourcedMixin):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["district", "slug"], name="school_slug_unique"),
-            models.UniqueConstraint(
-                fields=["district", "sourced_id"],
-                condition=~Q(sourced_id=""),
-                name="school_sourced_unique",
-            ),
+            sourced_unique("school_sourced_unique"),
         ]
 
     def __str__(self) -> str:
@@ -98,11 +101,7 @@ class AcademicSession(SourcedMixin):
     class Meta:
         ordering = ["start_date"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["district", "sourced_id"],
-                condition=~Q(sourced_id=""),
-                name="session_sourced_unique",
-            ),
+            sourced_unique("session_sourced_unique"),
             models.CheckConstraint(
                 condition=Q(end_date__gte=models.F("start_date")), name="session_dates_ordered"
             ),
@@ -123,11 +122,7 @@ class Course(SourcedMixin):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["district", "sourced_id"],
-                condition=~Q(sourced_id=""),
-                name="course_sourced_unique",
-            ),
+            sourced_unique("course_sourced_unique"),
         ]
 
     def __str__(self) -> str:
@@ -155,11 +150,7 @@ class Section(SourcedMixin):
     class Meta:
         ordering = ["title"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["school", "sourced_id"],
-                condition=~Q(sourced_id=""),
-                name="section_sourced_unique",
-            ),
+            sourced_unique("section_sourced_unique", "school"),
         ]
 
     def __str__(self) -> str:
@@ -185,11 +176,7 @@ class Student(SourcedMixin):
     class Meta:
         ordering = ["family_name", "given_name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["district", "sourced_id"],
-                condition=~Q(sourced_id=""),
-                name="student_sourced_unique",
-            ),
+            sourced_unique("student_sourced_unique"),
         ]
         indexes = [models.Index(fields=["district", "family_name", "given_name"])]
 
@@ -285,11 +272,7 @@ class Caregiver(SourcedMixin):
     class Meta:
         ordering = ["family_name", "given_name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["district", "sourced_id"],
-                condition=~Q(sourced_id=""),
-                name="caregiver_sourced_unique",
-            ),
+            sourced_unique("caregiver_sourced_unique"),
         ]
         indexes = [models.Index(fields=["district", "family_name", "given_name"])]
 
@@ -442,11 +425,7 @@ class Staff(SourcedMixin):
         verbose_name_plural = "staff"
         ordering = ["family_name", "given_name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["district", "sourced_id"],
-                condition=~Q(sourced_id=""),
-                name="staff_sourced_unique",
-            ),
+            sourced_unique("staff_sourced_unique"),
         ]
 
     def __str__(self) -> str:

@@ -96,6 +96,21 @@ def scope_for(user: Any) -> Scope:
     return scope
 
 
+def _student_visible(scope: Scope, student_ref: str) -> Exists:
+    """The student at ``OuterRef(student_ref)`` is in one of the scope's schools or classes."""
+    in_school = Exists(
+        StudentSchool.objects.filter(
+            student=OuterRef(student_ref), school_id__in=scope.family_school_ids
+        )
+    )
+    in_section = Exists(
+        StudentEnrollment.objects.filter(
+            student=OuterRef(student_ref), section_id__in=scope.section_ids
+        )
+    )
+    return in_school | in_section  # type: ignore[return-value]
+
+
 def students_for(user: Any) -> QuerySet[Student]:
     scope = scope_for(user)
     if scope.staff is None:
@@ -103,13 +118,7 @@ def students_for(user: Any) -> QuerySet[Student]:
     base = Student.objects.filter(district_id=scope.staff.district_id)
     if scope.is_district_admin:
         return base
-    in_school = Exists(
-        StudentSchool.objects.filter(student=OuterRef("pk"), school_id__in=scope.family_school_ids)
-    )
-    in_section = Exists(
-        StudentEnrollment.objects.filter(student=OuterRef("pk"), section_id__in=scope.section_ids)
-    )
-    return base.filter(in_school | in_section)
+    return base.filter(_student_visible(scope, "pk"))
 
 
 def caregivers_for(user: Any) -> QuerySet[Caregiver]:
@@ -119,21 +128,10 @@ def caregivers_for(user: Any) -> QuerySet[Caregiver]:
     base = Caregiver.objects.filter(district_id=scope.staff.district_id)
     if scope.is_district_admin:
         return base
-    visible_link = Exists(
-        CaregiverLink.objects.filter(caregiver=OuterRef("pk")).filter(
-            Exists(
-                StudentSchool.objects.filter(
-                    student=OuterRef("student"), school_id__in=scope.family_school_ids
-                )
-            )
-            | Exists(
-                StudentEnrollment.objects.filter(
-                    student=OuterRef("student"), section_id__in=scope.section_ids
-                )
-            )
-        )
+    visible_link = CaregiverLink.objects.filter(caregiver=OuterRef("pk")).filter(
+        _student_visible(scope, "student")
     )
-    return base.filter(visible_link)
+    return base.filter(Exists(visible_link))
 
 
 def schools_for(user: Any) -> QuerySet[School]:
