@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "ninja",
     "juntos.language",
     "juntos.people",
+    "juntos.messaging",
 ]
 
 MIDDLEWARE = [
@@ -187,6 +188,34 @@ JUNTOS_ONEROSTER_HOME_LANGUAGE_COLUMN = os.environ.get(
     "JUNTOS_ONEROSTER_HOME_LANGUAGE_COLUMN", "metadata.homeLanguage"
 )
 
+# Channels (docs/channels.md). Unset: every channel writes to the local outbox.
+TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
+TWILIO_MESSAGING_SERVICE_SID = os.environ.get("TWILIO_MESSAGING_SERVICE_SID", "")
+TWILIO_FROM_NUMBER = os.environ.get("TWILIO_FROM_NUMBER", "")
+TWILIO_VOICE_FROM_NUMBER = os.environ.get("TWILIO_VOICE_FROM_NUMBER", "")
+TWILIO_API_BASE = os.environ.get("TWILIO_API_BASE", "")  # "" = Twilio itself
+TWILIO_TIMEOUT_SECONDS = float(os.environ.get("TWILIO_TIMEOUT_SECONDS", "15"))
+# The origin Twilio calls our webhooks on when a proxy stands in front (scheme://host, no path).
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
+EMAIL_URL = os.environ.get("EMAIL_URL", "")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Juntos <noreply@localhost>")
+if EMAIL_URL:
+    from juntos.messaging.channels.email import email_settings_from_url
+
+    globals().update(email_settings_from_url(EMAIL_URL))
+
+# Machine translation, off unless set: "", "libretranslate" or "deepl" (docs/translation.md).
+TRANSLATION_PROVIDER = os.environ.get("TRANSLATION_PROVIDER", "").strip().lower()
+LIBRETRANSLATE_URL = os.environ.get("LIBRETRANSLATE_URL", "")
+LIBRETRANSLATE_API_KEY = os.environ.get("LIBRETRANSLATE_API_KEY", "")
+DEEPL_AUTH_KEY = os.environ.get("DEEPL_AUTH_KEY", "")
+DEEPL_API_URL = os.environ.get("DEEPL_API_URL", "")
+TRANSLATION_TIMEOUT_SECONDS = float(os.environ.get("TRANSLATION_TIMEOUT_SECONDS", "10"))
+TRANSLATION_HUMAN_DUE_HOURS = float(os.environ.get("TRANSLATION_HUMAN_DUE_HOURS", "24"))
+# Untranslated family messages: False = send now with the interpreter offer; True = hold them.
+TRANSLATION_HOLD_FOR_HUMAN = env_bool("TRANSLATION_HOLD_FOR_HUMAN", default=False)
+
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
@@ -200,7 +229,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # The twilio package logs every request at INFO.
+    "loggers": {"axes": {"level": "WARNING"}, "twilio.http_client": {"level": "WARNING"}},
 }
 
 JUNTOS_SITE_NAME = _("Juntos")

@@ -20,3 +20,13 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# A developer's provider settings must never reach the tests.
+TRANSLATION_PROVIDER = ""
+# Nor must a developer's Twilio or email settings: every channel is the local outbox or a sink.
+TWILIO_ACCOUNT_SID = TWILIO_AUTH_TOKEN = TWILIO_FROM_NUMBER = TWILIO_MESSAGING_SERVICE_SID = ""
+TWILIO_VOICE_FROM_NUMBER = TWILIO_API_BASE = EMAIL_URL = ""
+for _name in (
+    "EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER",
+    "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS", "EMAIL_USE_SSL", "EMAIL_TIMEOUT",
+):  # fmt: skip
+    globals().pop(_name, None)

@@ -59,7 +59,9 @@ def district_admin_group() -> Any:
     group, created = Group.objects.get_or_create(name=DISTRICT_ADMIN_GROUP)
     if created:
         group.permissions.set(
-            Permission.objects.filter(content_type__app_label__in=["people", "auth", "axes"])
+            Permission.objects.filter(
+                content_type__app_label__in=["people", "language", "auth", "axes"]
+            )
         )
     return group
 
