@@ -220,3 +220,52 @@ def access_import(user: Any, run_id: int) -> ImportRun:
     if run is None:
         raise Http404("No such import")
     return run
+
+
+def households(district_id: int) -> list[set[int]]:
+    """Caregiver ids grouped into households: caregivers who share a student, transitively.
+
+    Households are derived, never stored: a mother and a grandmother linked to the same child
+    are one household; if the grandmother also cares for a cousin whose father is linked to
+    that cousin, the father joins the same household. Caregivers with no student are alone.
+    Steps: one query for every (caregiver, student) link of the district, then union-find.
+    """
+    parent: dict[int, int] = {}
+
+    def find(node: int) -> int:
+        root = node
+        while parent.setdefault(root, root) != root:
+            root = parent[root]
+        while parent[node] != root:  # path compression
+            parent[node], node = root, parent[node]
+        return root
+
+    first_caregiver_of: dict[int, int] = {}
+    links = CaregiverLink.objects.filter(caregiver__district_id=district_id).values_list(
+        "caregiver_id", "student_id"
+    )
+    for caregiver_id, student_id in links.iterator(chunk_size=10_000):
+        find(caregiver_id)
+        other = first_caregiver_of.setdefault(student_id, caregiver_id)
+        parent[find(caregiver_id)] = find(other)
+    for caregiver_id in Caregiver.objects.filter(district_id=district_id).values_list(
+        "pk", flat=True
+    ):
+        find(caregiver_id)
+    groups: dict[int, set[int]] = {}
+    for node in parent:
+        groups.setdefault(find(node), set()).add(node)
+    return sorted(groups.values(), key=min)
+
+
+def household_of(user: Any, caregiver: Caregiver) -> list[Caregiver]:
+    """The other caregivers of the students this caregiver is linked to, as far as the user
+    may see them (one step: the people a staff member would call about the same child)."""
+    students = caregiver.links.values("student_id")
+    return list(
+        caregivers_for(user)
+        .filter(links__student_id__in=students)
+        .exclude(pk=caregiver.pk)
+        .distinct()
+        .order_by("family_name", "given_name")
+    )

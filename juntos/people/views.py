@@ -106,6 +106,7 @@ def family_detail(request: HttpRequest, caregiver_id: int) -> HttpResponse:
     context = {
         "caregiver": caregiver,
         "links": queries.links_visible_to(request.user, caregiver),
+        "household": queries.household_of(request.user, caregiver),
         "contacts": caregiver.contacts.order_by("kind", "value"),
         "windows": caregiver.windows.order_by("start"),
     }
