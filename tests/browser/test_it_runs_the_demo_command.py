@@ -139,7 +139,7 @@ def _query(database: Path, sql: str, *params: str) -> list[tuple[str, ...]]:
 
 def _assert_sign_in_summary(output: str, teacher: str) -> None:
     # The sign-in table: one line per account, with its username and the demo password.
-    for username in ("admin", teacher):
+    for username in ("admin", teacher, teacher.replace("teacher.", "leader.")):
         row = re.compile(rf"(^|\s){re.escape(username)}\s.*{DEMO_PASSWORD}", re.MULTILINE)
         assert row.search(output), f"no sign-in row for {username} in:\n{output}"
     assert "caregiver id" in output.lower(), f"no caregiver ids in the seed output:\n{output}"
@@ -167,7 +167,14 @@ def test_it_runs_the_demo_command(
 
     # The server starts only now, on the seeded database; its fixture always stops it.
     base_url = request.getfixturevalue("demo_server")
-    for username, role in (("admin", "District administrator"), (teacher, "Teacher")):
+    every_role = (
+        ("admin", "District administrator"),
+        (f"leader.{slug}", "School leader"),
+        (f"counselor.{slug}", "Counselor"),
+        (f"liaison.{slug}", "Community liaison"),
+        (teacher, "Teacher"),
+    )
+    for username, role in every_role:
         ((given_name,),) = _query(
             database,
             "SELECT s.given_name FROM people_staff s JOIN auth_user u ON u.id = s.user_id"
