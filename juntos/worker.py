@@ -19,7 +19,10 @@ from django.db import close_old_connections, connections
 log = logging.getLogger(__name__)
 
 # Dotted paths of functions that take no argument and return how many rows they re-queued.
-SWEEPERS: tuple[str, ...] = ("juntos.people.actions.do_sweep_roster_imports",)
+SWEEPERS: tuple[str, ...] = (
+    "juntos.people.actions.do_sweep_roster_imports",
+    "juntos.messaging.actions.do_sweep_deliveries",
+)
 
 
 def _load(path: str) -> Callable[[], int]:
