@@ -30,3 +30,7 @@ for _name in (
     "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS", "EMAIL_USE_SSL", "EMAIL_TIMEOUT",
 ):  # fmt: skip
     globals().pop(_name, None)
+# On SQLite, test against a file like the embedded default does (WAL, busy timeout), not the
+# shared-cache in-memory database, whose locking fails at once where a file database waits.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}  # noqa: F405
