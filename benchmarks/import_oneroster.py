@@ -228,27 +228,9 @@ def generate(*, students: int, guardians: int, teachers: int, seed: int) -> Rost
 
 def _prepare_database(url: str) -> None:
     """Create the database if missing (PostgreSQL only), then set Django up on it."""
-    import dj_database_url
-    import psycopg
+    from bench_database import ensure_bench_database
 
-    config = dj_database_url.parse(url)
-    if "postgresql" not in str(config["ENGINE"]):
-        sys.exit("this benchmark measures PostgreSQL: set DATABASE_URL to a postgres:// URL")
-    name = str(config["NAME"])
-    if "bench" not in name:
-        sys.exit(f"refusing to empty {name!r}: use a database whose name contains 'bench'")
-    admin = psycopg.connect(
-        host=config.get("HOST") or None,
-        port=config.get("PORT") or None,
-        user=config.get("USER") or None,
-        password=config.get("PASSWORD") or None,
-        dbname="postgres",
-        autocommit=True,
-    )
-    with admin:
-        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            admin.execute(f'CREATE DATABASE "{name}"')
+    ensure_bench_database(url)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "juntos.settings")
     sys.path.insert(0, str(ROOT))
