@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("staff/", include("juntos.people.urls")),
+    path("messaging/", include("juntos.messaging.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

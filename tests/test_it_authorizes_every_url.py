@@ -76,6 +76,9 @@ MATRIX: dict[str, tuple[Args, Expect]] = {
     "people:section_detail": (lambda w: {"section_id": w.north_class.pk}, north_family_rule()),
     "people:import_list": (NO_ARGS, district_admin_only()),
     "people:import_detail": (lambda w: {"run_id": w.import_run.pk}, district_admin_only()),
+    # Twilio's webhooks take signed POSTs only: a GET is refused before any signature check.
+    "messaging:twilio_sms": (NO_ARGS, everyone("not_allowed")),
+    "messaging:twilio_status": (NO_ARGS, everyone("not_allowed")),
     "api:api-root": (NO_ARGS, everyone("missing")),
     "api:openapi-json": (NO_ARGS, everyone("ok")),
     "api:me": (NO_ARGS, api_rule()),

@@ -20,10 +20,21 @@ from django.utils import timezone
 
 from juntos.language import pipeline, registry
 from juntos.language.actions import do_request_human_translation
+from juntos.language.detect import detect
+from juntos.language.keywords import match_keyword
+from juntos.language.templates_library import same_language
 from juntos.messaging import audience as aud
+from juntos.messaging import inbound
 from juntos.messaging.channels.base import ChannelAdapter, OutboundMessage, Outcome, SendResult
 from juntos.messaging.channels.registry import adapter_for
-from juntos.messaging.models import Announcement, Delivery, Message, MessageRendition
+from juntos.messaging.models import (
+    Announcement,
+    Conversation,
+    Delivery,
+    InboundPayload,
+    Message,
+    MessageRendition,
+)
 from juntos.messaging.windows import next_send_time
 from juntos.people.models import Caregiver, CaregiverLink, ContactPoint, District, School, Staff
 
@@ -511,3 +522,262 @@ def do_sweep_deliveries(
     if stuck:
         log.warning("reclaimed %s deliveries stuck in sending", stuck)
     return stuck + len(due)
+
+
+# --- Inbound: SMS replies, keywords and status callbacks --------------------------------------
+# The webhook views store the payload with do_store_inbound_payload (its own transaction, so it
+# survives any later failure), then call do_receive_sms or do_receive_sms_status, which record
+# their outcome on that row. docs/messaging.md, "Inbound", lists the choices.
+
+
+@dataclasses.dataclass(frozen=True)
+class InboundResult:
+    """What processing a payload did, and the TwiML text to answer with ("" for none)."""
+
+    outcome: str
+    reply: str = ""
+    message_id: int | None = None
+
+
+def do_store_inbound_payload(
+    *,
+    kind: str,
+    payload: dict[str, Any],
+    raw_body: str,
+    headers: dict[str, str],
+    signature_valid: bool,
+) -> InboundPayload:
+    """Store a webhook as it arrived, committed at once: nothing is lost if processing fails."""
+    with transaction.atomic():
+        return InboundPayload.objects.create(
+            kind=kind,
+            payload=payload,
+            raw_body=raw_body,
+            headers=headers,
+            signature_valid=signature_valid,
+        )
+
+
+def _finish_payload(payload: InboundPayload, result: InboundResult, error: str = "") -> None:
+    payload.processed_at = timezone.now()
+    payload.outcome = result.outcome
+    payload.error = error
+    payload.message_id = result.message_id
+    payload.save(update_fields=["processed_at", "outcome", "error", "message"])
+
+
+def do_set_phone_opt_out(*, phone: str, opted_out: bool) -> int:
+    """Opt a phone number out of (or back into) SMS, for every caregiver who shares it.
+
+    A number belongs to a handset, not to one caregiver record: STOP from it must stop every
+    text to it. Opting out keeps the first instant (the record of when the family asked);
+    returns how many contact points changed.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        rows = ContactPoint.objects.filter(kind=ContactPoint.Kind.PHONE, value=phone)
+        if opted_out:
+            return rows.filter(opted_out_at__isnull=True).update(opted_out_at=now)
+        return rows.filter(opted_out_at__isnull=False).update(opted_out_at=None)
+
+
+def _keyword_reply(keyword: str, caregiver: Caregiver, to_number: str) -> str:
+    """The confirmation of STOP, START or HELP in the caregiver's preferred language."""
+    key = {
+        "stop": "subscription.opt_out",
+        "start": "subscription.opt_in",
+        "help": "subscription.help",
+    }[keyword]
+    context: dict[str, str] = {"school": inbound.school_name_for(caregiver)}
+    if keyword == "help":
+        # No school phone is recorded yet: the number the family texted is the one we know.
+        context["phone"] = to_number
+    rendition = pipeline.render_template(
+        key,
+        caregiver.preferred_language,
+        context,
+        district_policy=pipeline.TranslationPolicy.for_district(caregiver.district_id),
+    )
+    # Untranslated: the English text with the interpreter offer on top, never a silent switch.
+    return pipeline.text_to_send(rendition, separator="\n")
+
+
+def _thread_reply(
+    *, caregiver: Caregiver, body: str, known: list[str], received_at: datetime
+) -> Message:
+    """Put a family's reply in their most recent open conversation (or a new one), with a
+    rendition in the owner's language."""
+    detection = detect(body, known)
+    language = detection.language or caregiver.preferred_language
+    conversation = (
+        Conversation.objects.select_for_update()
+        .filter(caregiver=caregiver, status=Conversation.Status.OPEN)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if conversation is None:
+        owner, school, student_id = inbound.owner_for(caregiver, language)
+        conversation = Conversation.objects.create(
+            caregiver=caregiver, owner=owner, school=school, student_id=student_id
+        )
+    message = Message.objects.create(
+        conversation=conversation,
+        direction=Message.Direction.IN,
+        kind=Message.Kind.REPLY,
+        body=body,
+        language=language,
+        detected_language=detection.language or "",
+        detection_confidence=detection.confidence if detection.language else None,
+        created_at=received_at,
+    )
+    conversation.last_family_message_at = received_at
+    if conversation.unanswered_since is None:
+        conversation.unanswered_since = received_at
+    conversation.save(update_fields=["last_family_message_at", "unanswered_since"])
+    owner_language = "en"
+    if conversation.owner is not None and conversation.owner.languages:
+        owner_language = str(conversation.owner.languages[0])
+    elif conversation.owner is None:
+        # Triage is read by whoever the district sends there: its own language.
+        owner_language = caregiver.district.default_language
+    if body.strip() and not same_language(language, owner_language):
+        rendition = pipeline.translate(
+            body,
+            source=language,
+            target=owner_language,
+            district_policy=pipeline.TranslationPolicy.for_district(caregiver.district_id),
+        )
+        # Stored even when nobody could translate it (needs_human): the owner then sees that
+        # the reply is untranslated rather than seeing nothing.
+        MessageRendition.objects.create(
+            message=message,
+            language=registry.normalize(owner_language),
+            text=rendition.text,
+            method=str(rendition.method),
+            status=str(rendition.status),
+            reviewer_id=rendition.reviewer_id,
+            machine_notice=rendition.machine_notice,
+            details=rendition.to_json(),
+        )
+    return message
+
+
+def _receive_sms(payload: InboundPayload) -> tuple[InboundResult, int]:
+    form = payload.payload
+    raw_from, body = inbound.field(form, "From"), inbound.field(form, "Body")
+    if raw_from is None or body is None:
+        return InboundResult(outcome="malformed"), 400
+    phone = inbound.e164(raw_from)
+    caregivers = inbound.caregivers_with_phone(phone) if phone else []
+    to_number = inbound.field(form, "To") or ""
+    if not caregivers:
+        # Never dropped: a message with no conversation waits in triage with its sender. With
+        # no record there is no prior: the text alone says its language ("und" when it can't).
+        detection = detect(body)
+        with transaction.atomic():
+            message = Message.objects.create(
+                direction=Message.Direction.IN,
+                kind=Message.Kind.REPLY,
+                body=body,
+                language=detection.language or "und",
+                detected_language=detection.language or "",
+                detection_confidence=detection.confidence if detection.language else None,
+                from_address=phone or raw_from[:320],
+                created_at=payload.received_at,
+            )
+        return InboundResult(outcome="triage", message_id=message.pk), 200
+    caregiver = caregivers[0]
+    known = inbound.languages_of(caregivers)
+    keyword = match_keyword(body, known)
+    if keyword is not None and phone is not None:
+        if keyword in ("stop", "start"):
+            do_set_phone_opt_out(phone=phone, opted_out=keyword == "stop")
+        outcome = {"stop": "opt_out", "start": "opt_in", "help": "help"}[keyword]
+        return InboundResult(outcome, reply=_keyword_reply(keyword, caregiver, to_number)), 200
+    with transaction.atomic():
+        message = _thread_reply(
+            caregiver=caregiver, body=body, known=known, received_at=payload.received_at
+        )
+    return InboundResult(outcome="reply", message_id=message.pk), 200
+
+
+def do_receive_sms(*, payload: InboundPayload) -> tuple[InboundResult, int]:
+    """Process a stored inbound SMS; returns what was done and the HTTP status to answer.
+
+    1. Missing ``From`` or ``Body``: "malformed", 400 (the payload stays stored).
+    2. The sender's number, in E.164, matches no caregiver: a triage Message, 200.
+    3. The whole text is STOP / START / HELP (or an equivalent in the caregiver's languages):
+       the number is opted out or back in, and the confirmation is the TwiML answer.
+    4. Otherwise a reply, threaded into the caregiver's conversation.
+
+    A processing error is recorded on the payload and answered 200 with empty TwiML (Twilio
+    would retry a 5xx, and the stored payload can be processed again by hand).
+    """
+    try:
+        result, status = _receive_sms(payload)
+    except Exception as exc:
+        log.exception("inbound SMS payload %s failed", payload.pk)
+        result, status = InboundResult(outcome="error"), 200
+        _finish_payload(payload, result, error=f"{type(exc).__name__}: {exc}")
+        return result, status
+    _finish_payload(payload, result)
+    return result, status
+
+
+# How far along a Twilio message status is: a late "sent" never undoes a "delivered".
+_IN_FLIGHT: dict[str, int] = {Status.PENDING: 0, Status.SENDING: 0, Status.SENT: 1}
+_FAILED_STATUSES = ("failed", "undelivered")
+# Twilio's error for a message to a number that replied STOP to our sender.
+TWILIO_UNSUBSCRIBED = "21610"
+
+
+def _receive_status(payload: InboundPayload) -> InboundResult:
+    form = payload.payload
+    sid, status = inbound.field(form, "MessageSid"), inbound.field(form, "MessageStatus")
+    if not sid or not status:
+        return InboundResult(outcome="malformed")
+    error_code = inbound.field(form, "ErrorCode") or ""
+    now = timezone.now()
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().filter(provider_id=sid).first()
+        if delivery is None:
+            return InboundResult(outcome="unknown_sid")
+        if error_code == TWILIO_UNSUBSCRIBED and delivery.to:
+            do_set_phone_opt_out(phone=delivery.to, opted_out=True)
+        new: str | None = None
+        if status == "delivered":
+            new = Status.DELIVERED
+        elif status in _FAILED_STATUSES:
+            new = Status.FAILED
+        elif status == "sent":
+            new = Status.SENT
+        # Only rows not yet final move: delivered and failed are where a message ends.
+        rank = _IN_FLIGHT.get(delivery.status)
+        if new is None or rank is None or (new == Status.SENT and rank >= 1):
+            return InboundResult(outcome="status_ignored")
+        delivery.status = new
+        delivery.updated_at = now
+        fields = ["status", "updated_at"]
+        if new == Status.FAILED:
+            delivery.error = f"{status} {error_code}".strip()
+            fields.append("error")
+        delivery.save(update_fields=fields)
+    return InboundResult(outcome="status_updated")
+
+
+def do_receive_sms_status(*, payload: InboundPayload) -> InboundResult:
+    """Apply a stored Twilio status callback to the Delivery with that provider id.
+
+    delivered → delivered; failed or undelivered → failed with the error code (21610, the
+    number replied STOP, also opts that phone out); sent moves a row still in flight; an unknown
+    sid is kept and answered 200. Errors are recorded on the payload, never raised.
+    """
+    try:
+        result = _receive_status(payload)
+    except Exception as exc:
+        log.exception("status callback payload %s failed", payload.pk)
+        result = InboundResult(outcome="error")
+        _finish_payload(payload, result, error=f"{type(exc).__name__}: {exc}")
+        return result
+    _finish_payload(payload, result)
+    return result

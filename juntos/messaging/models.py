@@ -162,6 +162,10 @@ class Message(models.Model):
     announcement = models.ForeignKey(
         Announcement, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
     )
+    # The sender's address (E.164 phone) of an inbound message from no known caregiver: with no
+    # caregiver there is no conversation, and the message waits in triage (conversation null,
+    # direction "in") rather than being dropped (DESIGN.md section 5, "Inbound").
+    from_address = models.CharField(max_length=320, blank=True, default="")
 
     def __str__(self) -> str:
         return f"message {self.pk} ({self.direction}, {self.kind})"
@@ -241,7 +245,51 @@ class Delivery(models.Model):
             models.Index(
                 fields=["message", "status", "language", "channel"], name="delivery_report_idx"
             ),
+            # Status callbacks find their row by the provider's id.
+            models.Index(
+                fields=["provider_id"],
+                name="delivery_provider_idx",
+                condition=~models.Q(provider_id=""),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"delivery {self.pk} of message {self.message_id} by {self.channel} ({self.status})"
+
+
+class InboundPayload(models.Model):
+    """A provider webhook exactly as it arrived, stored before anything else is done with it.
+
+    Written in its own transaction before processing, so that a bug in processing loses
+    nothing: the row keeps the error and can be processed again. Only correctly signed requests
+    are stored (an unsigned request could be anyone's), so ``signature_valid`` records the
+    check that let the row in.
+    """
+
+    class Kind(models.TextChoices):
+        SMS = "sms", _("Inbound SMS")
+        STATUS = "status", _("Status callback")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # The form fields: a value per name, or a list for a name that came more than once.
+    payload = models.JSONField(default=dict, blank=True)
+    # The body as received, decoded as UTF-8 with invalid bytes replaced (U+FFFD).
+    raw_body = models.TextField(blank=True, default="")
+    # Only the headers that explain the request (signature, idempotency token, content type).
+    headers = models.JSONField(default=dict, blank=True)
+    signature_valid = models.BooleanField(default=False)
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    # What processing did: "reply", "triage", "opt_out", "opt_in", "help", "malformed",
+    # "status_updated", "unknown_sid", "error", ... (empty while not processed).
+    outcome = models.CharField(max_length=30, blank=True, default="")
+    error = models.TextField(blank=True, default="")
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"inbound {self.kind} {self.pk} ({self.outcome or 'unprocessed'})"
