@@ -9,8 +9,8 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
-from juntos.people import actions, queries
-from juntos.people.models import AuditEntry, Caregiver
+from juntos.people import queries
+from juntos.people.models import Caregiver
 
 router = Router(tags=["people"], auth=django_auth)
 
@@ -101,13 +101,8 @@ def me(request: HttpRequest) -> dict[str, Any]:
 @router.get("/caregivers", response=list[CaregiverOut])
 def list_caregivers(request: HttpRequest, q: str = "", limit: int = 50) -> list[dict[str, Any]]:
     _require_staff(request)
-    families = list(queries.search_caregivers(request.user, q[:100], limit=max(1, min(limit, 200))))
-    actions.do_record_access_many(
-        actor=request.user,
-        action=AuditEntry.Action.SEARCH,
-        object_type="caregiver",
-        ids=[family.pk for family in families],
-        context=f"api {request.path} q={q[:80]}",
+    families = queries.find_caregivers(
+        request.user, q[:100], context=f"api {request.path}", limit=max(1, min(limit, 200))
     )
     return [_caregiver_out(family) for family in families]
 

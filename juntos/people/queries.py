@@ -14,11 +14,12 @@ existence of a family is not revealed) and write an audit entry for every record
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from juntos.people import actions
@@ -170,6 +171,33 @@ def search_caregivers(user: Any, query: str, *, limit: int = 50) -> QuerySet[Car
             )
         qs = qs.filter(pk__in=Caregiver.objects.filter(terms).values("pk"))
     return qs.order_by("family_name", "given_name", "pk")[:limit]
+
+
+def find_caregivers(user: Any, query: str, *, context: str, limit: int = 50) -> Sequence[Caregiver]:
+    """Search caregivers in scope and record the listing in the audit trail.
+
+    Each caregiver carries ``visible_links``: links to the students the user may see only (a
+    caregiver of two schools must not reveal the other school's child in a list).
+    """
+    families = list(
+        search_caregivers(user, query, limit=limit).prefetch_related(
+            Prefetch(
+                "links",
+                queryset=CaregiverLink.objects.filter(student__in=students_for(user))
+                .select_related("student")
+                .order_by("student__family_name", "student__given_name"),
+                to_attr="visible_links",
+            )
+        )
+    )
+    actions.do_record_access_many(
+        actor=user,
+        action=AuditEntry.Action.SEARCH,
+        object_type="caregiver",
+        ids=[family.pk for family in families],
+        context=f"{context} q={query[:80]}",
+    )
+    return families
 
 
 def access_caregiver(user: Any, caregiver_id: int, *, context: str) -> Caregiver:

@@ -60,16 +60,7 @@ logout_view = require_POST(auth_views.LogoutView.as_view())
 def _families_page(request: HttpRequest) -> dict[str, Any]:
     form = FamilySearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    families = list(
-        queries.search_caregivers(request.user, query).prefetch_related("links__student")
-    )
-    actions.do_record_access_many(
-        actor=request.user,
-        action=AuditEntry.Action.SEARCH,
-        object_type="caregiver",
-        ids=[family.pk for family in families],
-        context=f"{request.path} q={query[:80]}",
-    )
+    families = queries.find_caregivers(request.user, query, context=request.path)
     return {"form": form, "families": families, "query": query}
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from juntos.people import queries
 from juntos.people.models import Role
@@ -79,3 +81,15 @@ def test_search_matches_names_students_and_phones(world: Any) -> None:
     assert names(queries.search_caregivers(leader, "5550123")) == {"Rosa"}
     # Amina is South's: a North leader's search never finds her.
     assert names(queries.search_caregivers(leader, "Amina")) == set()
+
+
+def test_a_family_list_shows_only_the_children_the_user_may_see(world: Any) -> None:
+    # Rosa cares for Ana at North and for Omar at South. South's teacher finds Rosa through
+    # Omar, but the list must not reveal Ana, a North child.
+    f.link(world.north_family, world.south_student, "aunt_uncle")
+    client = Client()
+    client.force_login(world.personas["other_teacher"])
+    page = client.get(reverse("people:family_list") + "?q=Rosa").content.decode()
+    assert "Rosa" in page
+    assert "Omar Hassan" in page
+    assert "Ana" not in page
