@@ -18,6 +18,7 @@ from juntos.people import actions
 from juntos.people.models import Caregiver, ImportRun, Student
 from juntos.testing import factories as f
 from juntos.testing import oneroster
+from juntos.testing.processes import stop
 
 REPO = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -72,9 +73,4 @@ def test_it_imports_on_a_worker(tmp_path: Path, settings: Any) -> None:
     finally:
         celery_app.conf.task_default_queue = previous_queue
         celery_app.conf.broker_url = previous_broker
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+        stop(worker)

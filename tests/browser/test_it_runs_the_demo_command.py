@@ -24,6 +24,7 @@ import pytest
 from playwright.sync_api import expect
 
 from juntos.testing.browser import BrowserPages, assert_assets_loaded, sign_in, sign_out
+from juntos.testing.processes import stop
 
 pytestmark = pytest.mark.browser
 
@@ -123,12 +124,7 @@ def demo_server(demo_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
             _wait_until_healthy(server, port, log)
             yield f"http://127.0.0.1:{port}"
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            stop(server, timeout=10)
 
 
 def _query(database: Path, sql: str, *params: str) -> list[tuple[str, ...]]:

@@ -30,6 +30,7 @@ from juntos.language.templates_library import sync_templates
 from juntos.messaging import actions
 from juntos.messaging.models import Delivery, MessageRendition
 from juntos.people import models as m
+from juntos.testing.processes import stop
 from juntos.testing.twilio_sink import DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -64,12 +65,7 @@ def processes() -> Iterator[list[subprocess.Popen[str]]]:
     started: list[subprocess.Popen[str]] = []
     yield started
     for process in reversed(started):
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 def test_an_announcement_reaches_both_sinks_once_in_each_language(
