@@ -6,16 +6,15 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from django.test import Client
-from twilio.request_validator import RequestValidator
 
 from conftest import World
 from juntos.messaging import actions
 from juntos.messaging.inbound import MAX_BODY_BYTES
 from juntos.messaging.models import InboundPayload, Message
 from juntos.people import models as m
+from juntos.testing.webhooks import TWILIO_TOKEN, post_twilio
 
-TOKEN = "test-auth-token"
+TOKEN = TWILIO_TOKEN
 BASE = "http://testserver"
 PATH = "/messaging/twilio/sms/"
 
@@ -30,14 +29,7 @@ def signed(settings: Any, world: World) -> Any:
 
 def post(body: bytes, signed_params: dict[str, str]) -> Any:
     """POST ``body`` as it is, signed over ``signed_params`` (what Django will parse it to)."""
-    return Client().post(
-        PATH,
-        data=body,
-        content_type="application/x-www-form-urlencoded",
-        HTTP_X_TWILIO_SIGNATURE=RequestValidator(TOKEN).compute_signature(
-            BASE + PATH, signed_params
-        ),
-    )
+    return post_twilio(PATH, signed_params, body=body)
 
 
 def post_params(params: dict[str, str]) -> Any:

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 import pytest
-from django.test import Client
-from twilio.request_validator import RequestValidator
 
 from conftest import World
 from juntos.messaging import actions
 from juntos.messaging.models import Delivery, InboundPayload, Message, OutboxEntry
 from juntos.people import models as m
+from juntos.testing.webhooks import TWILIO_TOKEN, post_twilio
 
-TOKEN = "test-auth-token"
+TOKEN = TWILIO_TOKEN
 BASE = "http://testserver"
 PATH = "/messaging/twilio/sms/"
 PHONE = "+15555550101"
@@ -48,12 +46,7 @@ def rosa(world: World) -> m.Caregiver:
 
 def text(body: str) -> Any:
     params = {"MessageSid": "SM9", "From": PHONE, "To": "+15005550006", "Body": body}
-    return Client().post(
-        PATH,
-        data=urlencode(params),
-        content_type="application/x-www-form-urlencoded",
-        HTTP_X_TWILIO_SIGNATURE=RequestValidator(TOKEN).compute_signature(BASE + PATH, params),
-    )
+    return post_twilio(PATH, params)
 
 
 def opted_out() -> list[bool]:

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
-from twilio.request_validator import RequestValidator
 
 from conftest import World
 from juntos.messaging.models import Conversation, InboundPayload, Message
 from juntos.people import models as m
+from juntos.testing.webhooks import TWILIO_TOKEN, post_twilio
 
-TOKEN = "test-auth-token"
+TOKEN = TWILIO_TOKEN
 BASE = "https://juntos.example.org"
 PATH = "/messaging/twilio/sms/"
 ROSA_PHONE = "+15555550101"
@@ -27,13 +26,7 @@ def signed(settings: Any) -> Any:
 
 
 def post_sms(client: Client, params: dict[str, str]) -> Any:
-    signature = RequestValidator(TOKEN).compute_signature(BASE + PATH, params)
-    return client.post(
-        PATH,
-        data=urlencode(params),
-        content_type="application/x-www-form-urlencoded",
-        HTTP_X_TWILIO_SIGNATURE=signature,
-    )
+    return post_twilio(PATH, params, origin=BASE, client=client)
 
 
 @pytest.fixture

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 import pytest
-from django.test import Client
-from twilio.request_validator import RequestValidator
 
 from conftest import World
 from juntos.messaging import actions
 from juntos.messaging.models import Delivery, InboundPayload
 from juntos.people import models as m
+from juntos.testing.webhooks import TWILIO_TOKEN, post_twilio
 
-TOKEN = "test-auth-token"
+TOKEN = TWILIO_TOKEN
 BASE = "http://testserver"
 PATH = "/messaging/twilio/status/"
 PHONE = "+15555550101"
@@ -46,12 +44,7 @@ def callback(status: str, *, sid: str = SID, error_code: str = "") -> Any:
     params = {"MessageSid": sid, "MessageStatus": status, "AccountSid": "AC1", "To": PHONE}
     if error_code:
         params["ErrorCode"] = error_code
-    return Client().post(
-        PATH,
-        data=urlencode(params),
-        content_type="application/x-www-form-urlencoded",
-        HTTP_X_TWILIO_SIGNATURE=RequestValidator(TOKEN).compute_signature(BASE + PATH, params),
-    )
+    return post_twilio(PATH, params)
 
 
 def test_delivered_marks_the_delivery_delivered(sent: Delivery) -> None:
