@@ -74,6 +74,10 @@ class Conversation(models.Model):
     last_staff_message_at = models.DateTimeField(null=True, blank=True)
     # The oldest family message after the last staff reply; null when nothing waits.
     unanswered_since = models.DateTimeField(null=True, blank=True)
+    # When the follow-up sweep told the owner, then the school leader, that a family message
+    # waits past the school's target; cleared by the next staff reply.
+    flagged_owner_at = models.DateTimeField(null=True, blank=True)
+    flagged_leader_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -91,6 +95,7 @@ class Announcement(models.Model):
         GRADE = "grade", _("Grade")
         SCHOOL = "school", _("School")
         DISTRICT = "district", _("District")
+        LIST = "list", _("Saved list")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -166,6 +171,11 @@ class Message(models.Model):
     # caregiver there is no conversation, and the message waits in triage (conversation null,
     # direction "in") rather than being dropped (DESIGN.md section 5, "Inbound").
     from_address = models.CharField(max_length=320, blank=True, default="")
+    # When a staff member first read this family message (unread counts in the inbox).
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["conversation", "created_at"], name="message_thread_idx")]
 
     def __str__(self) -> str:
         return f"message {self.pk} ({self.direction}, {self.kind})"
@@ -269,6 +279,7 @@ class InboundPayload(models.Model):
     class Kind(models.TextChoices):
         SMS = "sms", _("Inbound SMS")
         STATUS = "status", _("Status callback")
+        EMAIL = "email", _("Inbound email")
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     # The form fields: a value per name, or a list for a name that came more than once.
@@ -293,3 +304,61 @@ class InboundPayload(models.Model):
 
     def __str__(self) -> str:
         return f"inbound {self.kind} {self.pk} ({self.outcome or 'unprocessed'})"
+
+
+class AudienceList(models.Model):
+    """A saved list of caregivers (a committee, a family group, last month's non-responders)
+    that an announcement can be sent to like a class or a grade."""
+
+    district = models.ForeignKey(
+        "people.District", on_delete=models.CASCADE, related_name="audience_lists"
+    )
+    school = models.ForeignKey(
+        "people.School",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="audience_lists",
+    )
+    name = models.CharField(max_length=200)
+    created_by = models.ForeignKey(
+        "people.Staff", on_delete=models.PROTECT, related_name="audience_lists"
+    )
+    caregivers = models.ManyToManyField("people.Caregiver", related_name="audience_lists")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PaperBatch(models.Model):
+    """One printing of the paper letters that were waiting: who printed them and when.
+
+    Each printed Delivery records the batch in ``provider_id`` ("paper-<batch id>").
+    """
+
+    district = models.ForeignKey(
+        "people.District", on_delete=models.CASCADE, related_name="paper_batches"
+    )
+    school = models.ForeignKey(
+        "people.School",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="paper_batches",
+    )
+    created_by = models.ForeignKey(
+        "people.Staff", on_delete=models.PROTECT, related_name="paper_batches"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    letter_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "paper batches"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"paper batch {self.pk} ({self.letter_count} letters)"

@@ -68,6 +68,9 @@ class School(SourcedMixin):
     slug = models.SlugField()
     identifier = models.CharField(max_length=64, blank=True, default="")
     is_active = models.BooleanField(default=True)
+    # A family message unanswered for this many school days (Monday to Friday) is flagged to
+    # its owner; after twice as many, to the school leader.
+    follow_up_school_days = models.PositiveSmallIntegerField(default=2)
 
     class Meta:
         ordering = ["name"]
