@@ -113,7 +113,7 @@ class Announcement(models.Model):
         related_name="announcements",
     )
     author = models.ForeignKey(
-        "people.Staff", on_delete=models.PROTECT, related_name="announcements"
+        "people.Staff", on_delete=models.RESTRICT, related_name="announcements"
     )
     audience_kind = models.CharField(max_length=10, choices=AudienceKind.choices)
     # {"ids": [...]} for sections, schools; {"grade": "03", "school_ids": [...]} for a grade.
@@ -322,7 +322,7 @@ class AudienceList(models.Model):
     )
     name = models.CharField(max_length=200)
     created_by = models.ForeignKey(
-        "people.Staff", on_delete=models.PROTECT, related_name="audience_lists"
+        "people.Staff", on_delete=models.RESTRICT, related_name="audience_lists"
     )
     caregivers = models.ManyToManyField("people.Caregiver", related_name="audience_lists")
     created_at = models.DateTimeField(default=timezone.now)
@@ -351,7 +351,7 @@ class PaperBatch(models.Model):
         related_name="paper_batches",
     )
     created_by = models.ForeignKey(
-        "people.Staff", on_delete=models.PROTECT, related_name="paper_batches"
+        "people.Staff", on_delete=models.RESTRICT, related_name="paper_batches"
     )
     created_at = models.DateTimeField(default=timezone.now)
     letter_count = models.PositiveIntegerField(default=0)

@@ -72,3 +72,32 @@ def next_send_time(
         if best is not None:
             return best
     return now  # unreachable with a valid window; sending beats never sending
+
+
+class SendTimes:
+    """:func:`next_send_time` for a whole audience from one instant.
+
+    It depends only on the windows and the time zone once the instant and the district are
+    fixed, and a school has a few distinct window sets, not one per family: each distinct
+    (windows, time zone) pair is computed once.
+    """
+
+    def __init__(self, *, district_time_zone: str, now: datetime, emergency: bool = False) -> None:
+        self._district_time_zone = district_time_zone
+        self._now = now
+        self._emergency = emergency
+        self._known: dict[tuple[tuple[Window, ...], str], datetime] = {}
+
+    def __call__(self, windows: tuple[Window, ...], time_zone: str) -> datetime:
+        if self._emergency or not windows:
+            return self._now
+        key = (windows, time_zone)
+        known = self._known.get(key)
+        if known is None:
+            known = self._known[key] = next_send_time(
+                windows,
+                time_zone=time_zone,
+                district_time_zone=self._district_time_zone,
+                now=self._now,
+            )
+        return known

@@ -10,9 +10,20 @@ It speaks HTTP on 127.0.0.1 (a random port unless told), so the code under test 
   (code 20003), 400 with Twilio's error codes (21211 invalid ``To``, 21602 no body, 21603 no
   sender, 21617 body over 1,600 characters, 32018 TwiML over 4,000 characters, and any code a
   test assigns to a number with :meth:`TwilioSink.reject`).
+* ``GET .../Messages.json``: the message list, newest first, filtered by ``To``, ``From`` and
+  ``DateSent`` (``DateSent>``/``DateSent<``, as ``DateSent>=YYYY-MM-DD`` reads in Twilio's
+  docs; a date or a datetime), paged with ``PageSize`` and ``Page`` and answered with Twilio's
+  envelope (``messages``, ``page``, ``page_size``, ``next_page_uri``...), so that the ``twilio``
+  package's ``messages.list`` works. A message reads ``sent`` (``date_sent`` = its creation)
+  until a test says otherwise with :meth:`TwilioSink.set_status`; :meth:`TwilioSink.backdate`
+  moves its creation into the past.
 * Failures on demand: :meth:`TwilioSink.fail_next` (503, 429...), :meth:`TwilioSink.stall_next`
-  (the request is recorded, then the answer is late: a client timeout after Twilio accepted).
-* Every accepted message and call is recorded (thread-safe) for assertions.
+  (the request is recorded, then the answer is late: a client timeout after Twilio accepted),
+  :meth:`TwilioSink.hold_after` (from the n-th message on, every message is recorded and its
+  answer held until :meth:`TwilioSink.release`: a worker killed then leaves messages the
+  provider took but the worker never heard of).
+* Every accepted message and call is recorded (thread-safe) for assertions; lookups by number
+  are indexed, so a fan-out of thousands stays fast.
 * :meth:`TwilioSink.send_status_callback` POSTs a status callback signed with a correct
   ``X-Twilio-Signature``, as Twilio does; :meth:`TwilioSink.sign` signs any URL and parameters.
 * Run alone with ``python -m juntos.testing.twilio_sink --port 8099``; another process then reads
@@ -33,7 +44,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -52,6 +63,11 @@ _E164 = re.compile(r"\+[1-9][0-9]{7,14}")
 _ROUTE = re.compile(
     rf"/{API_VERSION}/Accounts/(?P<account>[^/]+)/(?P<resource>Messages|Calls)\.json"
 )
+_MESSAGE = re.compile(rf"/{API_VERSION}/Accounts/(?P<account>[^/]+)/Messages/(?P<sid>SM\w+)\.json")
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 1000
+# Statuses before a message leaves Twilio: it has no date_sent yet.
+_UNSENT = frozenset({"accepted", "queued", "scheduled", "canceled"})
 _TWILIO_ERRORS = {
     401: (20003, "Authenticate"),
     404: (20404, "The requested resource was not found"),
@@ -107,6 +123,41 @@ def _now() -> str:
     return format_datetime(datetime.now(UTC))
 
 
+def _rfc2822(moment: datetime | None) -> str | None:
+    return None if moment is None else format_datetime(moment.astimezone(UTC), usegmt=True)
+
+
+def _date_filter(value: str) -> datetime | date:
+    """A ``DateSent`` value as Twilio takes it: ``YYYY-MM-DD`` or an ISO 8601 datetime."""
+    text = value.strip().lstrip("=")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as error:
+        raise _TwilioError(400, 20001, f"Invalid value for DateSent: {value}") from error
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _on_or_after(moment: datetime, bound: datetime | date) -> bool:
+    if isinstance(bound, datetime):
+        return moment >= bound
+    return moment.astimezone(UTC).date() >= bound
+
+
+def _on_or_before(moment: datetime, bound: datetime | date) -> bool:
+    if isinstance(bound, datetime):
+        return moment <= bound
+    return moment.astimezone(UTC).date() <= bound
+
+
+def _on(moment: datetime, bound: datetime | date) -> bool:
+    day = bound.date() if isinstance(bound, datetime) else bound
+    return moment.astimezone(UTC).date() == day
+
+
 class TwilioSink:
     """The server and its records. Use as a context manager, or ``start()`` / ``stop()``."""
 
@@ -127,6 +178,12 @@ class TwilioSink:
         self._failures: list[int] = []
         self._stalls: list[float] = []
         self._rejections: dict[str, tuple[int, str]] = {}
+        self._by_to: dict[str, list[SinkMessage]] = {}
+        self._created: dict[str, datetime] = {}
+        self._status: dict[str, str] = {}
+        self._hold_from: int | None = None
+        self._held: set[str] = set()
+        self._released = threading.Event()
         self._server = ThreadingHTTPServer((host, port), _Handler)
         self._server.daemon_threads = True
         self._server.sink = self  # type: ignore[attr-defined]
@@ -187,6 +244,38 @@ class TwilioSink:
         with self._lock:
             self._stalls.extend([seconds] * count)
 
+    def hold_after(self, count: int) -> None:
+        """Once ``count`` messages are recorded, hold the answer to every later one (recorded
+        all the same) until :meth:`release`, or until the client goes away."""
+        with self._lock:
+            self._hold_from = count
+            self._released.clear()
+
+    def release(self) -> None:
+        """Answer the held messages and hold no more."""
+        with self._lock:
+            self._hold_from = None
+            self._held.clear()
+        self._released.set()
+
+    def set_status(self, sid: str, status: str) -> None:
+        """What the message list says of ``sid`` from now on (``delivered``, ``queued``...)."""
+        with self._lock:
+            if sid not in self._created:
+                raise KeyError(f"no message {sid}")
+            self._status[sid] = status
+
+    def backdate(self, sid: str, when: datetime) -> None:
+        """Make ``sid`` read as created (and sent) at ``when``."""
+        with self._lock:
+            if sid not in self._created:
+                raise KeyError(f"no message {sid}")
+            self._created[sid] = when
+
+    def count(self) -> int:
+        with self._lock:
+            return len(self._messages)
+
     def reject(self, number: str, code: int, message: str = "") -> None:
         """Answer 400 with Twilio error ``code`` for every message or call to ``number``."""
         with self._lock:
@@ -199,6 +288,12 @@ class TwilioSink:
             self._failures.clear()
             self._stalls.clear()
             self._rejections.clear()
+            self._by_to.clear()
+            self._created.clear()
+            self._status.clear()
+            self._hold_from = None
+            self._held.clear()
+        self._released.set()
 
     # -- callbacks -------------------------------------------------------------------------
 
@@ -325,32 +420,120 @@ class TwilioSink:
             num_segments=count_segments(body).segments,
             headers=headers,
         )
+        created = datetime.now(UTC)
+        # With only a Messaging Service, Twilio first "accepts" and picks a number later.
+        status = "queued" if from_ else "accepted"
         with self._lock:
             self._messages.append(message)
-        now = _now()
+            self._by_to.setdefault(to, []).append(message)
+            self._created[message.sid] = created
+            self._status[message.sid] = "sent"
+            if self._hold_from is not None and len(self._messages) > self._hold_from:
+                self._held.add(message.sid)
+        return self._message_json(message, created, status, date_sent=None)
+
+    def holds(self, sid: str) -> bool:
+        """Whether the answer to message ``sid`` is held (:meth:`hold_after`)."""
+        with self._lock:
+            return sid in self._held
+
+    def wait_for_release(self) -> None:
+        while not (self._released.wait(0.1) or self._stopping.is_set()):
+            pass
+
+    def _message_json(
+        self, message: SinkMessage, created: datetime, status: str, *, date_sent: datetime | None
+    ) -> dict[str, Any]:
         uri = f"/{API_VERSION}/Accounts/{self.account_sid}/Messages/{message.sid}"
+        failed = status in ("failed", "undelivered")
         return {
             "account_sid": self.account_sid,
             "api_version": API_VERSION,
-            "body": body,
-            "date_created": now,
-            "date_sent": None,
-            "date_updated": now,
+            "body": message.body,
+            "date_created": _rfc2822(created),
+            "date_sent": _rfc2822(date_sent),
+            "date_updated": _rfc2822(created),
             "direction": "outbound-api",
-            "error_code": None,
-            "error_message": None,
-            "from": from_ or None,
-            "messaging_service_sid": service or None,
+            "error_code": 30003 if failed else None,
+            "error_message": "Unreachable destination handset" if failed else None,
+            "from": message.from_ or None,
+            "messaging_service_sid": message.messaging_service_sid or None,
             "num_media": "0",
             "num_segments": str(message.num_segments),
             "price": None,
             "price_unit": "USD",
             "sid": message.sid,
-            # With only a Messaging Service, Twilio first "accepts" and picks a number later.
-            "status": "queued" if from_ else "accepted",
+            "status": status,
             "subresource_uris": {"media": f"{uri}/Media.json"},
-            "to": to,
+            "to": message.to,
             "uri": f"{uri}.json",
+        }
+
+    def _listed(self, message: SinkMessage) -> dict[str, Any]:
+        """A message as the list and fetch show it now (the lock is held)."""
+        created = self._created[message.sid]
+        status = self._status[message.sid]
+        sent = None if status in _UNSENT else created
+        return self._message_json(message, created, status, date_sent=sent)
+
+    def fetch_message(self, sid: str) -> dict[str, Any]:
+        with self._lock:
+            message = next((m for m in self._messages if m.sid == sid), None)
+            if message is None:
+                raise _TwilioError(404, 20404, f"The requested resource {sid} was not found")
+            return self._listed(message)
+
+    def list_messages(self, query: dict[str, str], path: str) -> dict[str, Any]:
+        """One page of the message list, newest first, as Twilio pages it."""
+        to, from_ = query.get("To", ""), query.get("From", "")
+        on = _date_filter(query["DateSent"]) if "DateSent" in query else None
+        after = _date_filter(query["DateSent>"]) if "DateSent>" in query else None
+        before = _date_filter(query["DateSent<"]) if "DateSent<" in query else None
+        try:
+            size = min(max(int(query.get("PageSize", DEFAULT_PAGE_SIZE)), 1), MAX_PAGE_SIZE)
+            page = max(int(query.get("Page", "0")), 0)
+        except ValueError as error:
+            raise _TwilioError(400, 20001, "Invalid paging parameter") from error
+        with self._lock:
+            pool = list(self._by_to.get(to, [])) if to else list(self._messages)
+            rows: list[tuple[datetime, int, dict[str, Any]]] = []
+            for index, message in enumerate(pool):
+                if from_ and message.from_ != from_:
+                    continue
+                listed = self._listed(message)
+                created = self._created[message.sid]
+                if on is not None or after is not None or before is not None:
+                    if listed["date_sent"] is None:
+                        continue  # not sent yet: outside every DateSent filter
+                    if on is not None and not _on(created, on):
+                        continue
+                    if after is not None and not _on_or_after(created, after):
+                        continue
+                    if before is not None and not _on_or_before(created, before):
+                        continue
+                rows.append((created, index, listed))
+        rows.sort(key=lambda row: (row[0], row[1]), reverse=True)
+        start = page * size
+        records = [listed for _, _, listed in rows[start : start + size]]
+
+        def page_uri(number: int) -> str:
+            params = {k: v for k, v in query.items() if k not in ("Page", "PageSize", "PageToken")}
+            params.update({"PageSize": str(size), "Page": str(number)})
+            if number:
+                params["PageToken"] = f"PA{number}"
+            return f"{path}?{urllib.parse.urlencode(params)}"
+
+        more = start + size < len(rows)
+        return {
+            "messages": records,
+            "end": start + len(records) - 1 if records else start,
+            "first_page_uri": page_uri(0),
+            "next_page_uri": page_uri(page + 1) if more else None,
+            "page": page,
+            "page_size": size,
+            "previous_page_uri": page_uri(page - 1) if page else None,
+            "start": start,
+            "uri": page_uri(page),
         }
 
     def create_call(self, form: dict[str, str], headers: dict[str, str]) -> dict[str, Any]:
@@ -400,7 +583,15 @@ class TwilioSink:
             return 200, [asdict(m) for m in self.messages]
         if action == "calls":
             return 200, [asdict(c) for c in self.calls]
-        if action == "fail":
+        if action == "count":
+            return 200, {"messages": self.count(), "calls": len(self.calls)}
+        if action == "hold":
+            self.hold_after(int(form["after"]))
+        elif action == "release":
+            self.release()
+        elif action == "set-status":
+            self.set_status(form["sid"], form["status"])
+        elif action == "fail":
             self.fail_next(int(form.get("count", "1")), status=int(form.get("status", "503")))
         elif action == "stall":
             self.stall_next(int(form.get("count", "1")), seconds=float(form.get("seconds", "1")))
@@ -423,11 +614,15 @@ class TwilioSink:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    """Routes: the two Twilio resources, and ``/_sink/`` (messages, calls, fail, stall, reject,
-    reset, status-callback) for tests that run the sink as a separate process."""
+    """Routes: the two Twilio resources (create; list and fetch of messages), and ``/_sink/``
+    (messages, calls, count, fail, stall, hold, release, set-status, reject, reset,
+    status-callback) for tests that run the sink as a separate process."""
 
     server_version = "TwilioSink/1.0"
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes: with Nagle's algorithm the body waits for the
+    # client's delayed ACK, 40 ms per request on a kept-alive connection.
+    disable_nagle_algorithm = True
 
     @property
     def sink(self) -> TwilioSink:
@@ -457,11 +652,31 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
     def do_GET(self) -> None:
-        path = urllib.parse.urlsplit(self.path).path
+        parts = urllib.parse.urlsplit(self.path)
+        path = parts.path
+        query = dict(urllib.parse.parse_qsl(parts.query, keep_blank_values=True))
         if path.startswith("/_sink/"):
-            self._reply(*self.sink.control(path.removeprefix("/_sink/"), {}))
+            self._reply(*self.sink.control(path.removeprefix("/_sink/"), query))
             return
-        self._reply(404, _error_body(404, 20404, "The requested resource was not found"))
+        route = _ROUTE.fullmatch(path)
+        single = _MESSAGE.fullmatch(path)
+        listing = route is not None and route["resource"] == "Messages"
+        account = route["account"] if route is not None else single["account"] if single else ""
+        if not (listing or single):
+            self._reply(404, _error_body(404, 20404, "The requested resource was not found"))
+            return
+        sink = self.sink
+        if not sink._authorised(self.headers.get("Authorization", ""), account):
+            code, text = _TWILIO_ERRORS[401]
+            self._reply(401, _error_body(401, code, text))
+            return
+        try:
+            if single is not None:
+                self._reply(200, sink.fetch_message(single["sid"]))
+            else:
+                self._reply(200, sink.list_messages(query, path))
+        except _TwilioError as error:
+            self._reply(error.status, _error_body(error.status, error.code, error.message))
 
     def do_POST(self) -> None:
         path = urllib.parse.urlsplit(self.path).path
@@ -494,6 +709,10 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if stall and sink._stopping.wait(stall):
             return
+        if sink.holds(str(resource["sid"])):
+            sink.wait_for_release()
+            if sink._stopping.is_set():
+                return
         self._reply(201, resource)
 
 

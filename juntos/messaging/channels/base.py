@@ -6,13 +6,19 @@ local outbox, whose sending is storing): the worker
 records the result on the ``Delivery`` row. Each adapter must be safe to call twice with the
 same ``idempotency_key`` (providers that support idempotency get the key; the others must be
 guarded by the worker's claim).
+
+An adapter may also implement :class:`FindsSent`: asked about a delivery whose worker died
+mid-send, it says what the provider already holds, so that the sweeper records that message
+instead of sending a second one (docs/messaging.md, "Exactly once"). SMS (Twilio) and the local
+outbox can answer; email, voice and paper cannot, and their in-doubt rows are sent again.
 """
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Protocol
+from datetime import datetime
+from typing import Protocol, runtime_checkable
 
 
 class Outcome(enum.StrEnum):
@@ -47,3 +53,16 @@ class ChannelAdapter(Protocol):
     name: str
 
     def send(self, message: OutboundMessage) -> SendResult: ...
+
+
+@runtime_checkable
+class FindsSent(Protocol):
+    """An adapter that can ask its provider whether a message already went out."""
+
+    def find_sent(self, message: OutboundMessage, *, since: datetime) -> list[SendResult]:
+        """The provider's messages that could be a send of ``message`` begun at ``since`` or
+        later, oldest first: SENT, DELIVERED or FAILED (the provider took it, then it failed),
+        each with its provider id. The caller picks one whose id no other delivery recorded.
+        Raises when the provider cannot be asked: "don't know" must never read as "not sent".
+        """
+        ...

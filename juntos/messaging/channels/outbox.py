@@ -6,12 +6,16 @@ Unlike the provider adapters this one writes to the database, because storing *i
 
 Idempotent on the key: a second send of the same delivery returns the first entry's id as the
 provider id and stores nothing new (a concurrent duplicate loses the unique constraint and reads
-the winner's row).
+the winner's row). For the same reason :meth:`OutboxAdapter.find_sent` is exact: the entry
+stored under the key is the send.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from juntos.messaging.channels.base import OutboundMessage, Outcome, SendResult
+from juntos.messaging.channels.voice import NO_TTS_FOR_LANGUAGE, tts_voice
 from juntos.messaging.models import OutboxEntry
 from juntos.messaging.segments import count_segments
 
@@ -23,6 +27,10 @@ class OutboxAdapter:
         self.channel = channel
 
     def send(self, message: OutboundMessage) -> SendResult:
+        # A call is read by the provider's text-to-speech: where it has no voice for the
+        # language, the outbox fails the same way, and the demo shows the liaison call list.
+        if self.channel == "voice" and tts_voice(message.language) is None:
+            return SendResult(outcome=Outcome.FAILED, error=NO_TTS_FOR_LANGUAGE)
         entry, _ = OutboxEntry.objects.get_or_create(
             idempotency_key=message.idempotency_key,
             defaults={
@@ -35,6 +43,15 @@ class OutboxAdapter:
                 "metadata": dict(message.metadata),
             },
         )
-        # Segments matter for SMS only: the demo shows what the message would have cost.
-        segments = count_segments(entry.body).segments if entry.channel == "sms" else None
-        return SendResult(outcome=Outcome.DELIVERED, provider_id=str(entry.pk), segments=segments)
+        return _delivered(entry)
+
+    def find_sent(self, message: OutboundMessage, *, since: datetime) -> list[SendResult]:
+        """The entry stored under the message's key, whenever it was stored."""
+        entry = OutboxEntry.objects.filter(idempotency_key=message.idempotency_key).first()
+        return [] if entry is None else [_delivered(entry)]
+
+
+def _delivered(entry: OutboxEntry) -> SendResult:
+    # Segments matter for SMS only: the demo shows what the message would have cost.
+    segments = count_segments(entry.body).segments if entry.channel == "sms" else None
+    return SendResult(outcome=Outcome.DELIVERED, provider_id=str(entry.pk), segments=segments)

@@ -8,12 +8,16 @@ sink in tests); ``TWILIO_TIMEOUT_SECONDS`` bounds each request.
 Idempotency: Twilio's Messages API takes no idempotency key on create, so this adapter cannot
 make a retried request safe by itself. A request that times out after Twilio accepted it is
 reported as RETRY and a retry sends a second copy; the worker's claim on the ``Delivery`` row is
-what keeps the ordinary case to one send (docs/channels.md).
+what keeps the ordinary case to one send (docs/channels.md). When a worker dies between Twilio's
+answer and the row's update, :meth:`TwilioSmsAdapter.find_sent` asks Twilio's message list
+whether the text went out, so that the sweeper records it instead of sending it again
+(docs/messaging.md, "Exactly once").
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -41,6 +45,17 @@ NOT_A_MOBILE = 21614
 _OUR_CONFIGURATION = frozenset({401, 403})
 
 _ERROR_TEXT_LIMIT = 300
+
+# How many of the most recent messages to one number each look-up reads: a family gets a few
+# texts a week, so the messages since a claim minutes or hours ago are all among them.
+FIND_LIMIT = 50
+# Twilio's timestamps are whole seconds from Twilio's clock, not ours: a message counts from a
+# little before the claim.
+CLOCK_ALLOWANCE = timedelta(seconds=2)
+_DELIVERED = frozenset({"delivered", "read"})
+_FAILED = frozenset({"failed", "undelivered"})
+# Never sent: a scheduled message cancelled before its time.
+_NOT_SENT = frozenset({"canceled"})
 
 
 class _RebasingHttpClient:
@@ -165,6 +180,63 @@ class TwilioSmsAdapter:
             provider_id=str(created.sid),
             segments=_segments(created.num_segments, message.body),
         )
+
+    def find_sent(self, message: OutboundMessage, *, since: datetime) -> list[SendResult]:
+        """Twilio's outbound messages from our sender to ``message.to`` with the same body,
+        created at ``since`` or later (less :data:`CLOCK_ALLOWANCE`), oldest first.
+
+        Two reads of ``GET .../Messages.json``: ``To`` with ``DateSent>=`` the day of ``since``
+        (the documented filter, which bounds the read however busy the number is), then ``To``
+        alone, the most recent page: a message Twilio still queues has no ``date_sent`` yet and
+        may be left out by a date filter. Twilio's list can lag behind its creates (for seconds,
+        at worst minutes), which is why the sweeper asks only long after the send began.
+        Twilio and network errors are raised: an unanswered question is not a "no".
+        """
+        earliest = since - CLOCK_ALLOWANCE
+        day = earliest.astimezone(UTC).strftime("%Y-%m-%d")
+        found: dict[str, tuple[datetime, SendResult]] = {}
+        for filters in ({"date_sent_after": day}, {}):
+            for item in self._client.messages.list(
+                to=message.to, limit=FIND_LIMIT, page_size=FIND_LIMIT, **filters
+            ):
+                sid = str(item.sid)
+                created = item.date_created
+                if sid in found or not self._is_send_of(item, message):
+                    continue
+                if not isinstance(created, datetime) or created < earliest:
+                    continue
+                found[sid] = (created, self._result_for(item, message.body))
+        return [result for _, result in sorted(found.values(), key=lambda pair: pair[0])]
+
+    def _is_send_of(self, item: Any, message: OutboundMessage) -> bool:
+        """From us (our service or number), outbound, to the same number, the same words."""
+        sender_matches = (
+            item.messaging_service_sid == self._messaging_service_sid
+            if self._messaging_service_sid
+            else item.from_ == self._from_number
+        )
+        return (
+            sender_matches
+            and str(item.direction or "").startswith("outbound")
+            and item.to == message.to
+            and item.body == message.body
+            and str(item.status) not in _NOT_SENT
+        )
+
+    @staticmethod
+    def _result_for(item: Any, body: str) -> SendResult:
+        status = str(item.status)
+        segments = _segments(item.num_segments, body)
+        if status in _DELIVERED:
+            outcome = Outcome.DELIVERED
+        elif status in _FAILED:
+            error = f"{status} {item.error_code or ''}".strip()
+            return SendResult(
+                outcome=Outcome.FAILED, provider_id=str(item.sid), error=error, segments=segments
+            )
+        else:
+            outcome = Outcome.SENT
+        return SendResult(outcome=outcome, provider_id=str(item.sid), segments=segments)
 
 
 def _segments(reported: object, body: str) -> int:

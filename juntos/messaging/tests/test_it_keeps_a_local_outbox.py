@@ -47,6 +47,14 @@ def test_it_stores_the_message_and_reports_it_delivered() -> None:
     assert entry.created_at.tzinfo is not None
 
 
+def test_a_call_in_a_language_with_no_voice_fails_as_the_provider_would() -> None:
+    # Somali has no text-to-speech voice: the call goes to a liaison's call list instead.
+    result = OutboxAdapter("voice").send(message(language="so", body="Kulanka waa Khamiista."))
+    assert (result.outcome, result.error) == (Outcome.FAILED, "no_tts_for_language")
+    assert not OutboxEntry.objects.exists()
+    assert OutboxAdapter("voice").send(message(key="d2")).outcome == Outcome.DELIVERED
+
+
 def test_it_stores_a_delivery_once_however_often_it_is_sent() -> None:
     first = OutboxAdapter("email").send(message(subject="Reunión"))
     again = OutboxAdapter("email").send(message(subject="Reunión"))

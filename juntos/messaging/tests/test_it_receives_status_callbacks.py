@@ -94,3 +94,29 @@ def test_an_unknown_sid_is_stored_and_answered_200(sent: Delivery) -> None:
 def test_a_callback_without_a_sid_is_stored_as_malformed(sent: Delivery) -> None:
     assert callback("delivered", sid="").status_code == 200
     assert InboundPayload.objects.get().outcome == "malformed"
+
+
+@pytest.mark.parametrize("status", ["failed", "undelivered"])
+def test_a_failure_starts_the_next_channel(
+    sent: Delivery, world: World, status: str, django_capture_on_commit_callbacks: Any
+) -> None:
+    m.ContactPoint.objects.create(
+        caregiver=world.north_family, kind="email", value="rosa@example.org"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert callback(status, error_code="30003").status_code == 200
+    fallback = Delivery.objects.get(fallback_of=sent)
+    assert (fallback.channel, fallback.to, fallback.language) == (
+        "email",
+        "rosa@example.org",
+        sent.language,
+    )
+    assert fallback.status == "delivered"  # sent at commit, through the local outbox
+    # A repeated callback changes nothing: one fallback, not two.
+    callback(status, error_code="30003")
+    assert Delivery.objects.filter(fallback_of=sent).count() == 1
+
+
+def test_a_failure_with_no_other_channel_ends_there(sent: Delivery) -> None:
+    callback("undelivered", error_code="30003")
+    assert not Delivery.objects.filter(fallback_of=sent).exists()

@@ -25,13 +25,12 @@ from django.db import connection
 from conftest import World
 from juntos.celery import app as celery_app
 from juntos.language import actions as language_actions
-from juntos.language.models import MessageTemplate, Method, Status, TemplateTranslation
-from juntos.language.templates_library import sync_templates
+from juntos.language.models import Method, Status
 from juntos.messaging import actions
 from juntos.messaging.models import Delivery, MessageRendition
 from juntos.people import models as m
 from juntos.testing.processes import stop
-from juntos.testing.twilio_sink import DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN
+from juntos.testing.worker_env import worker_env
 
 ROOT = Path(__file__).resolve().parents[3]
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -73,8 +72,6 @@ def test_an_announcement_reaches_both_sinks_once_in_each_language(
 ) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("the worker process needs a database server it can share with the test")
-    # A transactional test before this one may have emptied the tables the migrations filled.
-    sync_templates(template_model=MessageTemplate, translation_model=TemplateTranslation)
     twilio = start(["juntos.testing.twilio_sink", "--port", "0"])
     processes.append(twilio)
     twilio_url = address(twilio)
@@ -82,23 +79,8 @@ def test_an_announcement_reaches_both_sinks_once_in_each_language(
     processes.append(smtp)
     smtp_url = address(smtp)
 
-    db = connection.settings_dict
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": (
-            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-        ),
-        "REDIS_URL": REDIS_URL,
-        "CELERY_QUEUE": queue,
-        "DJANGO_SETTINGS_MODULE": "juntos.settings",
-        "TWILIO_ACCOUNT_SID": DEFAULT_ACCOUNT_SID,
-        "TWILIO_AUTH_TOKEN": DEFAULT_AUTH_TOKEN,
-        "TWILIO_FROM_NUMBER": "+15005550006",
-        "TWILIO_API_BASE": twilio_url,
-        "EMAIL_URL": smtp_url,
-        "TRANSLATION_PROVIDER": "",
-    }
+    env = worker_env(queue=queue, redis_url=REDIS_URL, twilio_url=twilio_url, email_url=smtp_url)
     worker = start(
         ["celery", "-A", "juntos", "worker", "--pool", "solo", "--without-heartbeat",
          "--without-mingle", "--without-gossip", "-l", "warning"],
