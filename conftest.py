@@ -88,3 +88,19 @@ def world(db: Any) -> World:
         north_student, north_student_2, south_student,
         north_family, north_family_2, south_family, personas,
     )  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def message_templates(request: pytest.FixtureRequest) -> None:
+    """Transactional tests (a live server, a real worker) start from a flushed database, which
+    also empties the template library that a data migration loaded: load it again for them."""
+    marker = request.node.get_closest_marker("django_db")
+    if (
+        "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+        or (marker is not None and marker.kwargs.get("transaction"))
+    ):
+        request.getfixturevalue("transactional_db")
+        from juntos.language.actions import do_load_message_templates
+
+        do_load_message_templates()

@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "juntos.navigation.staff_nav",
             ],
         },
     },
@@ -182,6 +183,15 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "juntos")
+# Periodic work for `celery -A juntos beat` (docs/messaging.md, "Running workers"); the embedded
+# default runs the same sweeps in a thread instead (juntos.worker.SWEEPERS). Every task is safe
+# to run twice, so a beat restarted mid-interval does no harm.
+CELERY_BEAT_SCHEDULE = {
+    "sweep-deliveries": {"task": "messaging.sweep_deliveries", "schedule": 30.0},
+    "send-due-announcements": {"task": "messaging.send_due_announcements", "schedule": 60.0},
+    "flag-unanswered": {"task": "messaging.flag_unanswered", "schedule": 15 * 60.0},
+    "sweep-roster-imports": {"task": "people.sweep_roster_imports", "schedule": 60.0},
+}
 
 # Which column of users.csv carries a OneRoster user's home language (an extension column).
 JUNTOS_ONEROSTER_HOME_LANGUAGE_COLUMN = os.environ.get(
@@ -198,6 +208,9 @@ TWILIO_API_BASE = os.environ.get("TWILIO_API_BASE", "")  # "" = Twilio itself
 TWILIO_TIMEOUT_SECONDS = float(os.environ.get("TWILIO_TIMEOUT_SECONDS", "15"))
 # The origin Twilio calls our webhooks on when a proxy stands in front (scheme://host, no path).
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
+# The shared secret of the inbound-email webhook (SendGrid Inbound Parse): sent as ?token= or
+# as the Basic-auth password. Empty = the endpoint answers 404 (docs/messaging.md, "Inbox").
+INBOUND_EMAIL_SECRET = os.environ.get("INBOUND_EMAIL_SECRET", "")
 EMAIL_URL = os.environ.get("EMAIL_URL", "")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Juntos <noreply@localhost>")
 if EMAIL_URL:
@@ -229,8 +242,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # The twilio package logs every request at INFO.
-    "loggers": {"axes": {"level": "WARNING"}, "twilio.http_client": {"level": "WARNING"}},
+    # The twilio package logs every request at INFO, WeasyPrint every step of every PDF.
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "twilio.http_client": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 JUNTOS_SITE_NAME = _("Juntos")

@@ -10,6 +10,7 @@ from juntos.api.urls import api
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("staff/translations/", include("juntos.language.urls")),
     path("staff/", include("juntos.people.urls")),
     path("messaging/", include("juntos.messaging.urls")),
     path("admin/", admin.site.urls),

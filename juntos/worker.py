@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 SWEEPERS: tuple[str, ...] = (
     "juntos.people.actions.do_sweep_roster_imports",
     "juntos.messaging.actions.do_sweep_deliveries",
+    "juntos.messaging.inbox_actions.do_flag_unanswered",
+    "juntos.messaging.actions.do_send_due_announcements",
 )
 
 

@@ -61,6 +61,31 @@ def api_rule(*, other_teacher: str = "ok") -> Expect:
 Args = Callable[[Any], dict[str, Any]]
 NO_ARGS: Args = lambda w: {}  # noqa: E731
 
+
+def north_conversation(w: Any) -> dict[str, Any]:
+    """A conversation with a North family, owned by the teacher of their child's class."""
+    from juntos.messaging.models import Conversation
+    from juntos.people.models import Staff
+
+    conversation, _ = Conversation.objects.get_or_create(
+        caregiver=w.north_family,
+        defaults={"owner": Staff.objects.get(user=w.personas["teacher"]), "school": w.north},
+    )
+    return {"conversation_id": conversation.pk}
+
+
+def triage_rule() -> Expect:
+    return {p: "forbidden" for p in PERSONAS} | {
+        "district_admin": "ok", "school_leader": "ok", "liaison": "ok", "anonymous": "login",
+    }  # fmt: skip
+
+
+def translator_rule() -> Expect:
+    return {p: "forbidden" for p in PERSONAS} | {
+        "district_admin": "ok", "liaison": "ok", "anonymous": "login",
+    }  # fmt: skip
+
+
 MATRIX: dict[str, tuple[Args, Expect]] = {
     "home": (NO_ARGS, everyone("ok")),
     "healthz": (NO_ARGS, everyone("ok")),
@@ -79,6 +104,54 @@ MATRIX: dict[str, tuple[Args, Expect]] = {
     # Twilio's webhooks take signed POSTs only: a GET is refused before any signature check.
     "messaging:twilio_sms": (NO_ARGS, everyone("not_allowed")),
     "messaging:twilio_status": (NO_ARGS, everyone("not_allowed")),
+    # Progress notes: every staff member may open the composer and lists (each shows only the
+    # students in their scope); the preview takes POST only.
+    "messaging:note_new": (NO_ARGS, staff_only()),
+    "messaging:note_preview": (NO_ARGS, everyone("not_allowed")),
+    "messaging:no_positive": (NO_ARGS, staff_only()),
+    "messaging:outbox": (NO_ARGS, staff_only()),
+    # The inbox (inbox_views.py): POST-only actions answer a GET with 405.
+    "messaging:inbox": (NO_ARGS, staff_only()),
+    "messaging:conversation": (north_conversation, north_family_rule()),
+    "messaging:reply_segments": (north_conversation, north_family_rule()),
+    "messaging:reply": (north_conversation, everyone("not_allowed")),
+    "messaging:reassign": (north_conversation, everyone("not_allowed")),
+    "messaging:take": (north_conversation, everyone("not_allowed")),
+    "messaging:conversation_status": (north_conversation, everyone("not_allowed")),
+    "messaging:triage": (NO_ARGS, triage_rule()),
+    "messaging:triage_match": (lambda w: {"message_id": 1}, everyone("not_allowed")),
+    "messaging:triage_dismiss": (lambda w: {"message_id": 1}, everyone("not_allowed")),
+    "messaging:email_inbound": (NO_ARGS, everyone("not_allowed")),
+    # Announcements, saved lists, paper batches, calls (juntos/messaging/announcement_views.py).
+    "messaging:announcement_list": (NO_ARGS, staff_only()),
+    "messaging:announcement_new": (NO_ARGS, staff_only()),
+    "messaging:announcement_detail": (
+        lambda w: {"announcement_id": _announcements().north_draft(w).pk},
+        staff_only() | {"teacher": "missing", "other_teacher": "missing"},
+    ),
+    "messaging:announcement_report": (
+        lambda w: {"announcement_id": _announcements().north_draft(w).pk},
+        staff_only() | {"teacher": "missing", "other_teacher": "missing"},
+    ),
+    "messaging:announcement_send": (
+        lambda w: {"announcement_id": _announcements().north_draft(w).pk},
+        everyone("not_allowed"),
+    ),
+    "messaging:list_index": (NO_ARGS, staff_only()),
+    "messaging:list_detail": (
+        lambda w: {"list_id": _announcements().north_list(w).pk},
+        staff_only() | {"other_teacher": "missing"},
+    ),
+    "messaging:paper": (
+        NO_ARGS,
+        staff_only() | dict.fromkeys(("counselor", "teacher", "other_teacher"), "forbidden"),
+    ),
+    "messaging:paper_pdf": (
+        lambda w: {"batch_id": _announcements().north_batch(w).pk},
+        staff_only() | dict.fromkeys(("counselor", "teacher", "other_teacher"), "forbidden"),
+    ),
+    "messaging:call_list": (NO_ARGS, staff_only()),
+    "messaging:call_log": (lambda w: {"delivery_id": 1}, everyone("not_allowed")),
     "api:api-root": (NO_ARGS, everyone("missing")),
     "api:openapi-json": (NO_ARGS, everyone("ok")),
     "api:me": (NO_ARGS, api_rule()),
@@ -91,7 +164,48 @@ MATRIX: dict[str, tuple[Args, Expect]] = {
         lambda w: {"student_id": w.north_student.pk},
         api_rule(other_teacher="missing"),
     ),
+    # Messaging API (juntos/messaging/api.py).
+    "api:list_conversations": (NO_ARGS, api_rule()),
+    "api:get_conversation": (north_conversation, api_rule(other_teacher="missing")),
+    "api:get_message": (
+        lambda w: {"message_id": _translations().north_message(w).pk},
+        api_rule(other_teacher="missing"),
+    ),
+    "api:announcement_deliveries": (
+        lambda w: {"announcement_id": _announcements().north_draft(w).pk},
+        api_rule(other_teacher="missing") | {"teacher": "missing"},
+    ),
+    # Translation queue and review (juntos/language/views.py): liaisons and district admins;
+    # other staff 403. The request and rendition are in Spanish at North (its liaison speaks it).
+    "language:queue": (NO_ARGS, translator_rule()),
+    "language:request": (
+        lambda w: {"request_id": _translations().north_request(w).pk},
+        translator_rule(),
+    ),
+    "language:claim": (lambda w: {"request_id": 1}, everyone("not_allowed")),
+    "language:translate": (lambda w: {"request_id": 1}, everyone("not_allowed")),
+    "language:decline": (lambda w: {"request_id": 1}, everyone("not_allowed")),
+    "language:assign": (lambda w: {"request_id": 1}, everyone("not_allowed")),
+    "language:review_list": (NO_ARGS, translator_rule()),
+    "language:review_rendition": (
+        lambda w: {"rendition_id": _translations().north_rendition(w).pk},
+        translator_rule(),
+    ),
 }
+
+
+def _translations() -> Any:
+    from juntos.language.tests import translation_world
+
+    return translation_world
+
+
+def _announcements() -> Any:
+    from juntos.messaging.tests import announcement_world
+
+    return announcement_world
+
+
 # The Django admin guards itself (staff flag + model permissions); every admin URL is walked by
 # test_it_keeps_the_admin_to_district_admins.
 ADMIN_NAMESPACE = "admin:"

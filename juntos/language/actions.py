@@ -261,6 +261,44 @@ def do_assign_human_translation(
     return _assign(request, staff)
 
 
+def do_decline_human_translation(
+    *, request: HumanTranslationRequest, by: Any
+) -> HumanTranslationRequest:
+    """The assignee gives a request back (away, or not sure of the text); returns the request.
+
+    It goes to the next least-loaded speaker among the request's candidates (not the one who
+    declined), else back to open, where every speaker of the school and the district admin
+    see it. A district admin may also decline for the assignee.
+    """
+    staff = _staff_of(by)
+    scope = scope_for(by)
+    with transaction.atomic():
+        locked = HumanTranslationRequest.objects.select_for_update().get(pk=request.pk)
+        if staff is None or scope.district_id != locked.district_id:
+            raise PermissionDenied("You cannot decline this request.")
+        if locked.assigned_to_id != staff.pk and not scope.is_district_admin:
+            raise PermissionDenied("Only the person it is assigned to can decline it.")
+        if not locked.is_pending:
+            raise ValidationError("This request is already closed.")
+        declined_by = locked.assigned_to_id
+        others = [
+            member
+            for member in queries.candidate_translators(
+                district_id=locked.district_id,
+                school_id=locked.school_id,
+                language=locked.target_language,
+            )
+            if member.pk != declined_by
+        ]
+        if others:
+            return _assign(locked, others[0])
+        locked.assigned_to = None
+        locked.assigned_at = None
+        locked.status = HumanTranslationRequest.Status.OPEN
+        locked.save(update_fields=["assigned_to", "assigned_at", "status"])
+    return locked
+
+
 def _assign(request: HumanTranslationRequest, staff: Staff) -> HumanTranslationRequest:
     with transaction.atomic():
         locked = HumanTranslationRequest.objects.select_for_update().get(pk=request.pk)

@@ -15,7 +15,7 @@ not revealed.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -29,6 +29,9 @@ from juntos.language.models import (
 from juntos.language.templates_library import DISTINCT_VARIETIES, same_language
 from juntos.people.models import Role, Staff, StaffRole
 from juntos.people.queries import scope_for
+
+if TYPE_CHECKING:
+    from juntos.messaging.models import MessageRendition
 
 PENDING = (HumanTranslationRequest.Status.OPEN, HumanTranslationRequest.Status.ASSIGNED)
 
@@ -195,3 +198,64 @@ def candidate_translators(*, district_id: int, school_id: int | None, language: 
     )
     speakers = [member for member in staff if speaks(member, language)]
     return sorted(speakers, key=lambda member: (getattr(member, "load", 0), member.pk))
+
+
+def may_use_queue(user: Any) -> bool:
+    """The translation pages are for translators: liaisons and district admins.
+
+    Other staff follow their own request through the message that waits for it; the queue
+    would show them texts of other classes and families.
+    """
+    scope = scope_for(user)
+    if scope.staff is None:
+        return False
+    return scope.is_district_admin or _is_liaison(scope.staff)
+
+
+def list_renditions_to_review(user: Any) -> QuerySet[MessageRendition]:
+    """Recent messages as families received them, in the person's languages, to review.
+
+    A rendition is listed while it is a draft (a machine made it, directly or through the
+    memory, or a library translation nobody reviewed yet), when the message went out to
+    families, the person may see it (``messaging.queries.messages_for``) and, for a liaison,
+    speaks its language. A district admin sees every language. Newest first.
+
+    Messaging is imported here, not at the top: messaging imports this app, and language must
+    stay importable on its own.
+    """
+    from juntos.messaging.models import Message, MessageRendition
+    from juntos.messaging.queries import messages_for
+
+    scope = scope_for(user)
+    if scope.staff is None or not may_use_queue(user):
+        return MessageRendition.objects.none()
+    rows = (
+        MessageRendition.objects.filter(
+            message__in=messages_for(user), message__direction=Message.Direction.OUT
+        )
+        # Machine translations are drafts until a speaker checks them. "original" ones (not
+        # translated, or held for a person) belong to the queue, not to review.
+        .filter(status="draft")
+        .exclude(method="original")
+        .select_related("message", "message__author", "reviewer")
+    )
+    if not scope.is_district_admin:
+        rows = rows.filter(_language_filter("language", spoken_languages(scope.staff)))
+    return rows.order_by("-message__created_at", "-pk")
+
+
+def access_rendition_to_review(user: Any, rendition_id: int) -> MessageRendition:
+    """A rendition the person may review, or 404."""
+    from juntos.messaging.models import MessageRendition
+    from juntos.messaging.queries import messages_for
+
+    scope = scope_for(user)
+    if scope.staff is None or not may_use_queue(user):
+        raise Http404("No such message.")
+    rows = MessageRendition.objects.filter(message__in=messages_for(user)).select_related("message")
+    if not scope.is_district_admin:
+        rows = rows.filter(_language_filter("language", spoken_languages(scope.staff)))
+    found = rows.filter(pk=rendition_id).first()
+    if found is None:
+        raise Http404("No such message.")
+    return found

@@ -75,11 +75,17 @@ def body_too_large(request: HttpRequest) -> bool:
     return declared > MAX_BODY_BYTES
 
 
+def without_nul(text: str) -> str:
+    """PostgreSQL text and jsonb cannot hold U+0000: it is kept visible as U+FFFD instead."""
+    return text.replace("\x00", "\ufffd")
+
+
 def form_of(request: HttpRequest) -> dict[str, Any]:
     """The POST fields as JSON: one value per name, a list when a name came more than once."""
     form: dict[str, Any] = {}
     for name, values in request.POST.lists():
-        form[name] = values[0] if len(values) == 1 else list(values)
+        clean = [without_nul(value) for value in values]
+        form[without_nul(name)] = clean[0] if len(clean) == 1 else clean
     return form
 
 

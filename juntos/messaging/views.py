@@ -27,7 +27,7 @@ def _store(request: HttpRequest, kind: str) -> InboundPayload | HttpResponse:
     return actions.do_store_inbound_payload(
         kind=kind,
         payload=inbound.form_of(request),
-        raw_body=request.body.decode("utf-8", errors="replace"),
+        raw_body=inbound.without_nul(request.body.decode("utf-8", errors="replace")),
         headers=inbound.headers_of(request),
         signature_valid=True,
     )
@@ -51,3 +51,40 @@ def twilio_status(request: HttpRequest) -> HttpResponse:
         return stored
     actions.do_receive_sms_status(payload=stored)
     return HttpResponse(inbound.EMPTY_TWIML, content_type=TWIML)
+
+
+# --- Inbound email (SendGrid Inbound Parse) ---------------------------------------------------
+
+
+@csrf_exempt  # SendGrid cannot hold a CSRF token; the shared secret authenticates the request.
+@require_POST
+def email_inbound(request: HttpRequest) -> HttpResponse:
+    """Order: the endpoint exists only with ``INBOUND_EMAIL_SECRET`` set (404); the secret
+    (403) and the size (413) are checked before anything is stored; then the fields, decoded
+    with their ``charsets``, are stored and committed; then processed (``do_receive_email``)."""
+    from django.conf import settings
+
+    from juntos.messaging import email_inbound as parse
+    from juntos.messaging.inbox_actions import do_receive_email
+
+    secret = settings.INBOUND_EMAIL_SECRET
+    if not secret:
+        return HttpResponse(status=404)
+    if not parse.has_secret(request, secret):
+        return HttpResponse(status=403)
+    if parse.body_too_large(request) or len(request.body) > parse.MAX_BODY_BYTES:
+        return HttpResponse(status=413)
+    request.encoding = parse.TRANSPORT_ENCODING
+    try:
+        form = {name: request.POST.get(name, "") for name in request.POST}
+    except Exception:  # a body that is not multipart/form-data at all: stored raw, refused
+        form = {}
+    stored = actions.do_store_inbound_payload(
+        kind=InboundPayload.Kind.EMAIL,
+        payload=parse.decode_fields(form),
+        raw_body=inbound.without_nul(request.body.decode("utf-8", errors="replace")),
+        headers=parse.headers_of(request),
+        signature_valid=True,
+    )
+    result, status = do_receive_email(payload=stored)
+    return HttpResponse(result.outcome, status=status, content_type="text/plain; charset=utf-8")

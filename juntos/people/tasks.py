@@ -11,3 +11,11 @@ def run_roster_import(run_id: int) -> None:
     from juntos.people.actions import do_run_roster_import
 
     do_run_roster_import(run_id=run_id)
+
+
+@app.task(name="people.sweep_roster_imports")
+def sweep_roster_imports() -> None:
+    """Restart roster imports whose worker died (the embedded runner calls the same action)."""
+    from juntos.people.actions import do_sweep_roster_imports
+
+    do_sweep_roster_imports()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import urllib.request
 from typing import Any
 from urllib.parse import urlencode
 
@@ -33,3 +34,22 @@ def post_twilio(
         content_type="application/x-www-form-urlencoded",
         HTTP_X_TWILIO_SIGNATURE=signature,
     )
+
+
+def post_twilio_over_http(
+    base_url: str, path: str, params: dict[str, str], *, token: str = TWILIO_TOKEN
+) -> int:
+    """POST signed ``params`` to a running server (a live server, the demo) over a real socket,
+    as Twilio would; returns the HTTP status."""
+    signature = RequestValidator(token).compute_signature(base_url + path, params)
+    request = urllib.request.Request(  # noqa: S310 - a server of the test, on localhost
+        base_url + path,
+        data=urlencode(params).encode(),
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Twilio-Signature": signature,
+        },
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        return int(response.status)

@@ -115,3 +115,14 @@ def test_a_processing_error_is_recorded_and_answered_200(signed: Any, monkeypatc
     payload = InboundPayload.objects.get()
     assert (payload.outcome, payload.error) == ("error", "RuntimeError: detector crashed")
     assert payload.payload["Body"] == "Hola, ¿cómo está?"
+
+
+def test_a_nul_character_is_kept_visible_not_a_500(signed: Any) -> None:
+    # PostgreSQL text and jsonb refuse U+0000: it is stored as U+FFFD, and the reply threads.
+    response = post_params({"From": "+15555550101", "To": "+15005550006", "Body": "Hola\x00mundo"})
+    assert response.status_code == 200
+    payload = InboundPayload.objects.get()
+    assert payload.outcome == "reply"
+    assert payload.payload["Body"] == "Hola\ufffdmundo"
+    assert "\x00" not in payload.raw_body
+    assert Message.objects.get().body == "Hola\ufffdmundo"
