@@ -1470,6 +1470,11 @@ def delete_demo_district() -> bool:
     if district is None:
         return False
     with transaction.atomic():
-        get_user_model().objects.filter(staff__district=district).delete()
+        # The district first: what its staff wrote (announcements) goes with it, and a staff
+        # member who wrote something cannot be deleted on their own (on_delete=RESTRICT).
+        users = list(
+            get_user_model().objects.filter(staff__district=district).values_list("pk", flat=True)
+        )
         district.delete()
+        get_user_model().objects.filter(pk__in=users).delete()
     return True

@@ -9,7 +9,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from juntos.language import registry
+from juntos.messaging.demo import build_demo_messaging
 from juntos.people import demo
+from juntos.people.models import District
 
 
 class Command(BaseCommand):
@@ -67,6 +69,8 @@ class Command(BaseCommand):
                 summary = demo.build_demo_district(seed=seed, students=students)
             except demo.DemoDistrictExistsError as error:
                 raise CommandError(str(error)) from error
+            district = District.objects.get(slug=demo.DISTRICT_SLUG)
+            summary.counts.update(build_demo_messaging(district=district, seed=seed))
         self.print_summary(summary, time.monotonic() - started)
 
     def print_summary(self, summary: demo.DemoSummary, seconds: float | None) -> None:
