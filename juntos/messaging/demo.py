@@ -57,6 +57,17 @@ NOTE_SENTENCES: dict[str, dict[str, str]] = {
     },
 }
 ANNOUNCEMENT = "Picture day is Friday. Students may wear their favorite colors."
+SUBJECT = "Picture day"
+SUBJECT_TRANSLATIONS = {
+    "es": "Día de fotos",
+    "vi": "Ngày chụp ảnh",
+    "ar": "يوم التصوير",
+    "zh": "拍照日",
+    "so": "Maalinta sawirka",
+    "ht": "Jou foto",
+    "pt": "Dia da foto",
+    "ru": "День фотографии",
+}
 ANNOUNCEMENT_TRANSLATIONS = {
     "es": "El día de fotos es el viernes. Los estudiantes pueden vestirse con sus colores "
     "favoritos.",
@@ -181,6 +192,8 @@ def build_demo_messaging(*, district: District, seed: int) -> dict[str, int]:
             _remember(district, source, "en", text, language)
     for language, text in ANNOUNCEMENT_TRANSLATIONS.items():
         _remember(district, ANNOUNCEMENT, "en", text, language)
+    for language, text in SUBJECT_TRANSLATIONS.items():
+        _remember(district, SUBJECT, "en", text, language)
     for reply in REPLIES:
         _remember(district, reply.text, reply.language, reply.english, "en")
 
@@ -209,17 +222,20 @@ def build_demo_messaging(*, district: District, seed: int) -> dict[str, int]:
             audience_kind="school",
             audience_ref={"ids": [school.school.pk]},
             school=school.school,
-            subject="Picture day",
+            subject=SUBJECT,
             body=ANNOUNCEMENT,
             source_language="en",
         )
         sent.extend(announcement.messages.values_list("pk", flat=True))
-    _send_now(sent)
-    # The notes went out last week, so that the replies below answer them.
+    # The notes went out last week (inside each family's window then), so that the replies
+    # below answer them; the announcement goes out now, window by window.
     now = timezone.now()
     week_ago = now - timedelta(days=7)
-    Message.objects.filter(pk__in=sent, announcement__isnull=True).update(created_at=week_ago)
+    notes = Message.objects.filter(pk__in=sent, announcement__isnull=True)
+    Delivery.objects.filter(message__in=notes).update(not_before=week_ago, created_at=week_ago)
+    notes.update(created_at=week_ago)
     Conversation.objects.filter(messages__pk__in=sent).update(last_staff_message_at=week_ago)
+    _send_now(sent)
     by_language = {caregiver.preferred_language: caregiver for caregiver, _ in families}
     replies = 0
     for reply in REPLIES:
