@@ -19,14 +19,15 @@ def test_the_demo_has_notes_replies_an_announcement_and_a_stranger() -> None:
     assert notes.count() >= 1
     # Each note reached its family in the family's own language, through the local outbox.
     for note in notes:
-        delivery = Delivery.objects.get(message=note)
-        assert delivery.language == note.conversation.caregiver.preferred_language
+        delivery = Delivery.objects.select_related("caregiver").get(message=note)
+        assert delivery.language == delivery.caregiver.preferred_language
         entry = OutboxEntry.objects.get(idempotency_key=delivery.idempotency_key)
         assert entry.language == delivery.language
     replies = Message.objects.filter(direction=Message.Direction.IN, conversation__isnull=False)
     assert replies.count() >= 1
-    for reply in replies:
+    for reply in replies.select_related("conversation__caregiver"):
         # Detected as the language the family wrote in, with an English rendition for the owner.
+        assert reply.conversation is not None
         assert reply.detected_language == reply.conversation.caregiver.preferred_language
         assert reply.renditions.filter(language="en").exists()
     assert Conversation.objects.filter(unanswered_since__isnull=False).count() == replies.count()
