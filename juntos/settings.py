@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "juntos.language",
     "juntos.people",
     "juntos.messaging",
+    "juntos.portal",
+    "juntos.events",
+    "juntos.conferences",
 ]
 
 MIDDLEWARE = [

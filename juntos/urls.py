@@ -13,6 +13,9 @@ urlpatterns = [
     path("staff/translations/", include("juntos.language.urls")),
     path("staff/", include("juntos.people.urls")),
     path("messaging/", include("juntos.messaging.urls")),
+    path("family/", include("juntos.portal.urls")),
+    path("events/", include("juntos.events.urls")),
+    path("conferences/", include("juntos.conferences.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -24,7 +24,7 @@ from juntos.language.detect import detect
 from juntos.language.keywords import match_keyword
 from juntos.language.templates_library import same_language
 from juntos.messaging import audience as aud
-from juntos.messaging import fanout, inbound
+from juntos.messaging import fanout, inbound, replies
 from juntos.messaging.channels.base import (
     ChannelAdapter,
     FindsSent,
@@ -925,6 +925,17 @@ def _receive_sms(payload: InboundPayload) -> tuple[InboundResult, int]:
         outcome = {"stop": "opt_out", "start": "opt_in", "help": "help"}[keyword]
         return InboundResult(outcome, reply=_keyword_reply(keyword, caregiver, to_number)), 200
     with transaction.atomic():
+        handled = replies.handle(
+            replies.Reply(
+                caregivers=caregivers,
+                body=body,
+                known=known,
+                phone=phone or "",
+                received_at=payload.received_at,
+            )
+        )
+        if handled is not None:
+            return InboundResult(outcome=handled.by[:30], reply=handled.answer), 200
         message = _thread_reply(
             caregiver=caregiver, body=body, known=known, received_at=payload.received_at
         )
