@@ -812,9 +812,19 @@ def _keyword_reply(keyword: str, caregiver: Caregiver, to_number: str) -> str:
     return pipeline.text_to_send(rendition, separator="\n")
 
 
+def _lock_caregiver(caregiver: Caregiver) -> None:
+    """Serialise the opening of conversations with one caregiver (a row lock until commit)."""
+    Caregiver.objects.select_for_update().filter(pk=caregiver.pk).values_list("pk").first()
+
+
 def open_reply_conversation(caregiver: Caregiver, language: str) -> Conversation:
     """The conversation a family message joins: the caregiver's most recent open one (locked),
-    or a new one owned as ``inbound.owner_for`` decides. Call inside a transaction."""
+    or a new one owned as ``inbound.owner_for`` decides. Call inside a transaction.
+
+    The caregiver's row is locked first: two texts arriving at once from a family with no open
+    thread would otherwise each find none and open two.
+    """
+    _lock_caregiver(caregiver)
     conversation = (
         Conversation.objects.select_for_update()
         .filter(caregiver=caregiver, status=Conversation.Status.OPEN)
@@ -1045,6 +1055,7 @@ def do_open_conversation(
     reply lands where the teacher will look for it.
     """
     with transaction.atomic():
+        _lock_caregiver(caregiver)  # see open_reply_conversation
         conversation = (
             Conversation.objects.select_for_update()
             .filter(caregiver=caregiver, status=Conversation.Status.OPEN)
@@ -1671,3 +1682,56 @@ def do_log_call(*, by: Staff, delivery: Delivery, outcome: str) -> Delivery:
             context=f"{CALL_CONTEXT}{outcome} by staff {by.pk}",
         )
     return row
+
+
+# --- Fan-out of a message another app rendered per language (events) -------------------------
+
+
+def write_rendered_fanout(
+    *,
+    message: Message,
+    renditions: dict[str, pipeline.Rendition],
+    targets: Sequence[aud.Target],
+    hold_for_human: bool,
+    district_time_zone: str,
+    now: datetime,
+) -> list[int]:
+    """Store ``message``'s renditions and one Delivery per target, as an announcement does.
+
+    For apps whose text is a template rendered once per language (an event invitation) rather
+    than one body translated: ``renditions`` are already filled, keyed by normalised tag, and
+    must cover every target's language. Call inside the caller's transaction: one
+    MessageRendition per language, the Delivery rows written at once (``fanout``), and the rows
+    due now queued after commit. Returns the Delivery ids, in ``targets`` order.
+    """
+    tags: dict[str, str] = {}
+    for target in targets:
+        if target.language not in tags:
+            tags[target.language] = registry.normalize(target.language)
+    texts = _sendable_renditions(renditions, hold_for_human=hold_for_human)
+    MessageRendition.objects.bulk_create(
+        MessageRendition(
+            message=message,
+            language=language,
+            text=texts.get(language, rendition.text),
+            method=str(rendition.method),
+            status=str(rendition.status),
+            reviewer_id=rendition.reviewer_id,
+            machine_notice=rendition.machine_notice,
+            details={**rendition.to_json(), "held": language not in texts},
+        )
+        for language, rendition in renditions.items()
+    )
+    due: list[int] = []
+    rows = _delivery_rows(
+        targets,
+        message_id=message.pk,
+        tags=tags,
+        texts=texts,
+        send_time=SendTimes(district_time_zone=district_time_zone, now=now),
+        now=now,
+        due=due,
+    )
+    ids = fanout.write_deliveries(rows, count=len(targets))
+    _enqueue_sends([ids[i] for i in due])
+    return ids
