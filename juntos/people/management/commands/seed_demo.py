@@ -11,7 +11,7 @@ from django.db import transaction
 from juntos.language import registry
 from juntos.messaging.demo import build_demo_messaging
 from juntos.people import demo
-from juntos.people.models import District
+from juntos.people.models import ContactPoint, District
 
 
 class Command(BaseCommand):
@@ -105,13 +105,20 @@ class Command(BaseCommand):
 
         write("")
         for family in summary.families:
+            contact = (
+                ContactPoint.objects.filter(caregiver_id=family.caregiver_id)
+                .order_by("kind", "pk")
+                .values_list("value", flat=True)
+                .first()
+            )
             write(
                 f"Demo family: {family.name} ({family.language_name}), "
-                f"caregiver id {family.caregiver_id}"
+                f"caregiver id {family.caregiver_id}" + (f", contact {contact}" if contact else "")
             )
         write(
-            "The family portal and its magic links come in a later issue; until then, find "
-            "these families by caregiver id."
+            "A family signs in at /family/link/ with its phone number or email. With no SMS or "
+            "email provider, the link lands in the local outbox: print one with "
+            "`manage.py family_link CAREGIVER_ID`."
         )
 
 
