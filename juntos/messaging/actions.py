@@ -1695,6 +1695,7 @@ def write_rendered_fanout(
     hold_for_human: bool,
     district_time_zone: str,
     now: datetime,
+    subjects: dict[str, str] | None = None,
 ) -> list[int]:
     """Store ``message``'s renditions and one Delivery per target, as an announcement does.
 
@@ -1702,7 +1703,8 @@ def write_rendered_fanout(
     than one body translated: ``renditions`` are already filled, keyed by normalised tag, and
     must cover every target's language. Call inside the caller's transaction: one
     MessageRendition per language, the Delivery rows written at once (``fanout``), and the rows
-    due now queued after commit. Returns the Delivery ids, in ``targets`` order.
+    due now queued after commit. ``subjects`` are email subjects by language. Returns the
+    Delivery ids, in ``targets`` order.
     """
     tags: dict[str, str] = {}
     for target in targets:
@@ -1718,7 +1720,11 @@ def write_rendered_fanout(
             status=str(rendition.status),
             reviewer_id=rendition.reviewer_id,
             machine_notice=rendition.machine_notice,
-            details={**rendition.to_json(), "held": language not in texts},
+            details={
+                **rendition.to_json(),
+                "subject_text": (subjects or {}).get(language, ""),
+                "held": language not in texts,
+            },
         )
         for language, rendition in renditions.items()
     )

@@ -1,0 +1,40 @@
+"""A "yes" beyond the event's capacity is kept on the waiting list; a family's own place holds."""
+
+from __future__ import annotations
+
+from conftest import World
+from juntos.events.actions import do_record_rsvp
+from juntos.events.models import Rsvp
+from juntos.events.tests.helpers import invite_class, make_event
+from juntos.testing import factories as f
+
+
+def test_the_second_yes_waits_and_changing_needs_keeps_a_place(world: World) -> None:
+    event = make_event(world, capacity=1)
+    invite_class(world, event)
+    third = f.caregiver(district=world.district, given_name="Marta")
+    first = do_record_rsvp(
+        caregiver=world.north_family, event=event, answer="yes", channel=Rsvp.Channel.PORTAL
+    )
+    assert not first.waitlisted
+    second = do_record_rsvp(
+        caregiver=world.north_family_2, event=event, answer="yes", channel=Rsvp.Channel.SMS
+    )
+    assert second.waitlisted
+    again = do_record_rsvp(
+        caregiver=world.north_family,
+        event=event,
+        answer="yes",
+        childcare_children=3,
+        channel=Rsvp.Channel.PORTAL,
+    )
+    assert not again.waitlisted and again.childcare_children == 3
+    # A "no" frees the place for the next "yes"; nobody is moved up behind the school's back.
+    do_record_rsvp(caregiver=world.north_family, event=event, answer="no", channel="portal")
+    second.refresh_from_db()
+    assert second.waitlisted
+    late = do_record_rsvp(caregiver=third, event=event, answer="yes", channel="staff")
+    assert not late.waitlisted
+    # Needs are only kept with a "yes".
+    no = Rsvp.objects.get(caregiver=world.north_family)
+    assert (no.childcare_children, no.needs_ride, no.time_option) == (0, False, None)
