@@ -29,6 +29,8 @@ def staff_nav(request: HttpRequest) -> dict[str, Any]:
         (_("Families"), reverse("people:family_list")),
         (_("Progress notes"), reverse("messaging:note_new")),
         (_("Announcements"), reverse("messaging:announcement_list")),
+        (_("Events"), reverse("events:list")),
+        (_("Conferences"), reverse("conferences:index")),
         (_("Outbox"), reverse("messaging:outbox")),
     ]
     if may_use_queue(user):

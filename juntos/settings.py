@@ -148,7 +148,25 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [
     ("en", "English"),
     ("es", "Español"),
+    # The demo languages (juntos.language.registry.DEMO_LANGUAGES), each named in itself: the
+    # family pages and the home page's language picker (docs/portal.md).
+    ("ar", "العربية"),
+    ("vi", "Tiếng Việt"),
+    ("zh", "中文"),
+    ("so", "Soomaali"),
+    ("ht", "Kreyòl ayisyen"),
+    ("pt", "Português"),
+    ("ru", "Русский"),
+    ("uk", "Українська"),
+    ("fa-af", "دری"),
+    ("ps", "پښتو"),
+    ("tl", "Tagalog"),
+    ("ko", "한국어"),
+    ("hmn", "Hmoob"),
+    ("fr", "Français"),
 ]
+# Django's right-to-left languages, with Pashto (Dari is "fa-af": its base "fa" is already here).
+LANGUAGES_BIDI = ["he", "ar", "ar-dz", "ckb", "fa", "ps", "ug", "ur"]
 LOCALE_PATHS = [BASE_DIR / "juntos" / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/Chicago")
 USE_I18N = True
@@ -194,6 +212,8 @@ CELERY_BEAT_SCHEDULE = {
     "send-due-announcements": {"task": "messaging.send_due_announcements", "schedule": 60.0},
     "flag-unanswered": {"task": "messaging.flag_unanswered", "schedule": 15 * 60.0},
     "sweep-roster-imports": {"task": "people.sweep_roster_imports", "schedule": 60.0},
+    "forget-magic-links": {"task": "portal.forget_magic_links", "schedule": 900.0},
+    "conference-reminders": {"task": "conferences.send_reminders", "schedule": 15 * 60.0},
 }
 
 # Which column of users.csv carries a OneRoster user's home language (an extension column).
@@ -211,6 +231,12 @@ TWILIO_API_BASE = os.environ.get("TWILIO_API_BASE", "")  # "" = Twilio itself
 TWILIO_TIMEOUT_SECONDS = float(os.environ.get("TWILIO_TIMEOUT_SECONDS", "15"))
 # The origin Twilio calls our webhooks on when a proxy stands in front (scheme://host, no path).
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
+# Family magic links (docs/portal.md): minutes a link stays valid, links per caregiver per
+# hour, link requests per address per hour, wrong tokens per address per 15 minutes.
+PORTAL_LINK_MINUTES = int(os.environ.get("PORTAL_LINK_MINUTES", "60"))
+PORTAL_LINKS_PER_CAREGIVER_HOUR = int(os.environ.get("PORTAL_LINKS_PER_CAREGIVER_HOUR", "5"))
+PORTAL_LINK_REQUESTS_PER_IP_HOUR = int(os.environ.get("PORTAL_LINK_REQUESTS_PER_IP_HOUR", "20"))
+PORTAL_WRONG_TOKENS_PER_IP = int(os.environ.get("PORTAL_WRONG_TOKENS_PER_IP", "20"))
 # The shared secret of the inbound-email webhook (SendGrid Inbound Parse): sent as ?token= or
 # as the Basic-auth password. Empty = the endpoint answers 404 (docs/messaging.md, "Inbox").
 INBOUND_EMAIL_SECRET = os.environ.get("INBOUND_EMAIL_SECRET", "")

@@ -24,6 +24,8 @@ SWEEPERS: tuple[str, ...] = (
     "juntos.messaging.actions.do_sweep_deliveries",
     "juntos.messaging.inbox_actions.do_flag_unanswered",
     "juntos.messaging.actions.do_send_due_announcements",
+    "juntos.portal.actions.do_forget_magic_links",
+    "juntos.conferences.actions.do_send_conference_reminders",
 )
 
 

@@ -86,6 +86,20 @@ def translator_rule() -> Expect:
     }  # fmt: skip
 
 
+def event_manager_rule() -> Expect:
+    denied = ("counselor", "teacher", "other_teacher")
+    return staff_only() | dict.fromkeys(denied, "forbidden")
+
+
+def north_event(w: Any) -> dict[str, Any]:
+    """A North Elementary event, created once by its school leader (juntos/events)."""
+    from juntos.events.models import Event
+    from juntos.events.tests.helpers import make_event
+
+    event = Event.objects.filter(school=w.north).first() or make_event(w)
+    return {"event_id": event.pk}
+
+
 MATRIX: dict[str, tuple[Args, Expect]] = {
     "home": (NO_ARGS, everyone("ok")),
     "healthz": (NO_ARGS, everyone("ok")),
@@ -94,6 +108,14 @@ MATRIX: dict[str, tuple[Args, Expect]] = {
         {p: ("redirect" if p in STAFF or p == "outsider" else "ok") for p in PERSONAS},
     ),
     "people:logout": (NO_ARGS, everyone("not_allowed")),
+    # The family portal: staff and anonymous visitors have no family session, so family pages
+    # send them to the page that sends a new link (docs/portal.md).
+    "portal:request_link": (NO_ARGS, everyone("ok")),
+    "portal:enter": (lambda w: {"token": "not-a-real-token"}, everyone("ok")),
+    "portal:sign_out": (NO_ARGS, everyone("not_allowed")),
+    "portal:home": (NO_ARGS, everyone("redirect")),
+    "portal:reply": (NO_ARGS, everyone("not_allowed")),
+    "portal:preferences": (NO_ARGS, everyone("redirect")),
     "people:staff_home": (NO_ARGS, staff_only()),
     "people:family_list": (NO_ARGS, staff_only()),
     "people:family_detail": (lambda w: {"caregiver_id": w.north_family.pk}, north_family_rule()),
@@ -191,7 +213,37 @@ MATRIX: dict[str, tuple[Args, Expect]] = {
         lambda w: {"rendition_id": _translations().north_rendition(w).pk},
         translator_rule(),
     ),
+    # Family conferences (juntos/conferences/views.py): each staff member sees their own slots
+    # (leaders, counselors and liaisons their schools'); the family page needs a family
+    # session, so every staff persona is sent to the family sign-in.
+    "conferences:index": (NO_ARGS, staff_only()),
+    "conferences:interpreting": (NO_ARGS, staff_only()),
+    "conferences:publish": (NO_ARGS, everyone("not_allowed")),
+    "conferences:offer": (NO_ARGS, everyone("not_allowed")),
+    "conferences:cancel": (lambda w: {"booking_id": 1}, everyone("not_allowed")),
+    "conferences:family_book": (NO_ARGS, everyone("redirect")),
+    # Events (juntos/events/views.py): staff see their schools' events; leaders, liaisons and the
+    # district admin create them, invite and take attendance; the family page needs a family
+    # session (everyone here is sent to the family sign-in).
+    "events:list": (NO_ARGS, staff_only()),
+    "events:new": (NO_ARGS, event_manager_rule()),
+    "events:detail": (north_event, north_family_rule()),
+    "events:ics": (north_event, north_family_rule()),
+    "events:invite": (north_event, everyone("not_allowed")),
+    "events:door": (north_event, event_manager_rule() | {"other_teacher": "missing"}),
+    "events:door_mark": (north_event, everyone("not_allowed")),
+    "events:door_undo": (north_event, everyone("not_allowed")),
+    "events:door_walk_in": (north_event, everyone("not_allowed")),
+    "events:family_event": (north_event, everyone("redirect")),
+    "events:family_ics": (north_event, everyone("redirect")),
 }
+
+
+def _north_event(w: Any) -> dict[str, Any]:
+    """A North Elementary event, created by its school leader (juntos/events)."""
+    from juntos.events.tests.helpers import make_event
+
+    return {"event_id": make_event(w).pk}
 
 
 def _translations() -> Any:
