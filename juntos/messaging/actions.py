@@ -872,7 +872,7 @@ def attach_reader_rendition(message: Message, conversation: Conversation) -> Non
     )
 
 
-def _thread_reply(
+def thread_family_message(
     *, caregiver: Caregiver, body: str, known: list[str], received_at: datetime
 ) -> Message:
     """Put a family's reply in their most recent open conversation (or a new one), with a
@@ -946,7 +946,7 @@ def _receive_sms(payload: InboundPayload) -> tuple[InboundResult, int]:
         )
         if handled is not None:
             return InboundResult(outcome=handled.by[:30], reply=handled.answer), 200
-        message = _thread_reply(
+        message = thread_family_message(
             caregiver=caregiver, body=body, known=known, received_at=payload.received_at
         )
     return InboundResult(outcome="reply", message_id=message.pk), 200

@@ -420,7 +420,7 @@ def _receive_email(payload: InboundPayload) -> tuple[actions.InboundResult, int]
         return _triage_email(payload, address=address, body=body), 200
     known = inbound.languages_of(caregivers)
     with transaction.atomic():
-        message = actions._thread_reply(
+        message = actions.thread_family_message(
             caregiver=caregivers[0], body=body, known=known, received_at=payload.received_at
         )
     return actions.InboundResult(outcome="reply", message_id=message.pk), 200
@@ -435,7 +435,7 @@ def do_receive_email(*, payload: InboundPayload) -> tuple[actions.InboundResult,
        left); none at all: "malformed", 400.
     3. A sender no caregiver has, or text that did not decode in its declared charset: a triage
        Message with the address in ``from_address``, 200.
-    4. Otherwise a reply threaded exactly like an SMS (``actions._thread_reply``), 200.
+    4. Otherwise a reply threaded exactly like an SMS (``actions.thread_family_message``), 200.
     A processing error is recorded on the payload and answered 200 (a 5xx makes SendGrid retry
     a message that would fail again; the payload can be processed again by hand).
     """

@@ -25,14 +25,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from juntos.language import pipeline, registry
-from juntos.language.detect import detect
 from juntos.messaging import audience as aud
 from juntos.messaging import inbound
-from juntos.messaging.actions import (
-    attach_reader_rendition,
-    do_set_phone_opt_out,
-    open_reply_conversation,
-)
+from juntos.messaging.actions import do_set_phone_opt_out, thread_family_message
 from juntos.messaging.models import Delivery, Message, MessageRendition
 from juntos.people.models import Caregiver, CaregiverLink, ContactPoint, ContactWindow
 from juntos.portal.models import MagicLink
@@ -258,33 +253,14 @@ def do_receive_portal_reply(*, caregiver: Caregiver, body: str) -> Message:
     detected with the caregiver's languages as the prior, else their preferred language; the
     owner gets a rendition in their language and a notice after commit.
     """
-    from juntos.messaging.inbox_actions import notify_owner_of_reply
-
     text = check_reply(body)
-    now = timezone.now()
-    known = inbound.languages_of([caregiver])
-    detection = detect(text, known)
-    language = detection.language or registry.normalize(caregiver.preferred_language)
     with transaction.atomic():
-        conversation = open_reply_conversation(caregiver, language)
-        message = Message.objects.create(
-            conversation=conversation,
-            direction=Message.Direction.IN,
-            kind=Message.Kind.REPLY,
+        message = thread_family_message(
+            caregiver=caregiver,
             body=text,
-            language=language,
-            detected_language=detection.language or "",
-            detection_confidence=detection.confidence if detection.language else None,
-            created_at=now,
+            known=inbound.languages_of([caregiver]),
+            received_at=timezone.now(),
         )
-        conversation.last_family_message_at = now
-        fields = ["last_family_message_at"]
-        if conversation.unanswered_since is None:
-            conversation.unanswered_since = now
-            fields.append("unanswered_since")
-        conversation.save(update_fields=fields)
-        attach_reader_rendition(message, conversation)
-        notify_owner_of_reply(message)
     return message
 
 

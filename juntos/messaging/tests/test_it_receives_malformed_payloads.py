@@ -108,7 +108,7 @@ def test_a_processing_error_is_recorded_and_answered_200(signed: Any, monkeypatc
     def broken(**kwargs: Any) -> Message:
         raise RuntimeError("detector crashed")
 
-    monkeypatch.setattr(actions, "_thread_reply", broken)
+    monkeypatch.setattr(actions, "thread_family_message", broken)
     response = post_params({"From": "+15555550101", "Body": "Hola, ¿cómo está?"})
     assert response.status_code == 200
     assert b"<Message>" not in response.content
