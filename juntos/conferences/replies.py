@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db.models import QuerySet
+
 from juntos.conferences import actions
 from juntos.conferences.models import Booking, ConferenceOffer, ConferenceSlot
 from juntos.messaging.replies import Handled, Reply
@@ -24,19 +26,24 @@ def _number(body: str) -> int | None:
     return int(text)
 
 
+def _open_offers(reply: Reply) -> QuerySet[ConferenceOffer]:
+    return ConferenceOffer.objects.filter(
+        caregiver__in=[c.pk for c in reply.caregivers],
+        answered_at__isnull=True,
+        sent_at__gte=reply.received_at - timedelta(days=actions.OFFER_OPEN_DAYS),
+    )
+
+
+def awaits_offer_answer(reply: Reply) -> bool:
+    """Whether an offer of conference times to one of these caregivers waits for an answer."""
+    return _open_offers(reply).exists()
+
+
 def handle_offer_answer(reply: Reply) -> Handled | None:
     number = _number(reply.body)
     if number is None:
         return None
-    offer = (
-        ConferenceOffer.objects.filter(
-            caregiver__in=[c.pk for c in reply.caregivers],
-            answered_at__isnull=True,
-            sent_at__gte=reply.received_at - timedelta(days=actions.OFFER_OPEN_DAYS),
-        )
-        .select_related("caregiver")
-        .first()
-    )
+    offer = _open_offers(reply).select_related("caregiver").first()
     if offer is None or not 1 <= number <= len(offer.slot_ids):
         return None
     caregiver = offer.caregiver

@@ -143,6 +143,11 @@ def open_sms_invitation(caregiver_id: int) -> tuple[int, int] | None:
     return None
 
 
+def awaits_answer(reply: replies.Reply) -> bool:
+    """Whether an invitation sent by SMS to one of these caregivers waits for an answer."""
+    return any(open_sms_invitation(caregiver.pk) is not None for caregiver in reply.caregivers)
+
+
 def handle_reply(reply: replies.Reply) -> replies.Handled | None:
     """The reply handler registered in ``EventsConfig.ready`` (messaging/replies.py)."""
     from juntos.events.actions import do_record_rsvp

@@ -40,18 +40,34 @@ class Handled:
 
 
 Handler = Callable[[Reply], Handled | None]
+# Whether an app has an open question for the caregivers of a reply (no side effects).
+Awaits = Callable[[Reply], bool]
 
-_handlers: list[Handler] = []
+_handlers: list[tuple[Handler, Awaits | None]] = []
 
 
-def register_reply_handler(handler: Handler) -> None:
-    if handler not in _handlers:
-        _handlers.append(handler)
+def register_reply_handler(handler: Handler, *, awaits: Awaits | None = None) -> None:
+    """Offer replies to ``handler``. An app that asks families questions also passes
+    ``awaits``, so that a reply is not given to one app while another waits for an answer too."""
+    if all(registered is not handler for registered, _ in _handlers):
+        _handlers.append((handler, awaits))
+
+
+def unregister_reply_handler(handler: Handler) -> None:
+    _handlers[:] = [(h, a) for h, a in _handlers if h is not handler]
 
 
 def handle(reply: Reply) -> Handled | None:
-    """The first handler's claim on ``reply``, or None when none claims it."""
-    for handler in _handlers:
+    """The first handler's claim on ``reply``, or None when none claims it.
+
+    When two apps each wait for an answer from these caregivers (an event invitation and a
+    conference offer), a bare "1" could answer either: nobody claims it, and a person in the
+    inbox asks the family what they meant.
+    """
+    waiting = [handler for handler, awaits in _handlers if awaits is not None and awaits(reply)]
+    if len(waiting) > 1:
+        return None
+    for handler, _ in _handlers:
         handled = handler(reply)
         if handled is not None:
             return handled

@@ -35,7 +35,7 @@ def asked(settings: Any, world: World) -> Iterator[list[replies.Reply]]:
 
     replies.register_reply_handler(handler)
     yield seen
-    replies._handlers.remove(handler)
+    replies.unregister_reply_handler(handler)
 
 
 def sms(body: str) -> Any:
@@ -65,3 +65,34 @@ def test_keywords_come_before_any_handler(asked: list[replies.Reply]) -> None:
     sms("STOP")
     assert InboundPayload.objects.get().outcome == "opt_out"
     assert asked == []
+
+
+def test_a_number_two_apps_wait_for_goes_to_a_person(asked: list[replies.Reply]) -> None:
+    # An event invitation and a conference offer both wait: "1" could answer either.
+    def conference(reply: replies.Reply) -> replies.Handled | None:
+        return replies.Handled(by="conference") if reply.body.strip() == "1" else None
+
+    def event(reply: replies.Reply) -> replies.Handled | None:
+        return replies.Handled(by="event") if reply.body.strip() == "1" else None
+
+    replies.register_reply_handler(conference, awaits=lambda reply: True)
+    replies.register_reply_handler(event, awaits=lambda reply: True)
+    try:
+        sms("1")
+    finally:
+        replies.unregister_reply_handler(conference)
+        replies.unregister_reply_handler(event)
+    assert InboundPayload.objects.get().outcome == "reply"
+    assert Message.objects.get(direction="in").body == "1"
+
+
+def test_one_app_waiting_keeps_its_answers(asked: list[replies.Reply]) -> None:
+    def conference(reply: replies.Reply) -> replies.Handled | None:
+        return replies.Handled(by="conference") if reply.body.strip() == "3" else None
+
+    replies.register_reply_handler(conference, awaits=lambda reply: True)
+    try:
+        sms("3")
+    finally:
+        replies.unregister_reply_handler(conference)
+    assert InboundPayload.objects.get().outcome == "conference"
