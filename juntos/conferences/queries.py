@@ -142,3 +142,14 @@ def family_choices(caregiver: Caregiver, *, now: datetime | None = None) -> list
             if booking or slots:
                 choices.append(FamilyChoice(link.student, teacher, slots, booking))
     return choices
+
+
+def upcoming_for_caregiver(caregiver: Caregiver, *, now: datetime | None = None) -> list[Booking]:
+    """The caregiver's booked conferences that have not ended, soonest first."""
+    return list(
+        Booking.objects.filter(
+            caregiver=caregiver, status=Booking.Status.BOOKED, ends_at__gt=now or timezone.now()
+        )
+        .select_related("slot__teacher", "slot__school", "student")
+        .order_by("starts_at", "pk")[:20]
+    )

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Max, Min, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from juntos.events.models import Event, Invitation, Rsvp
 from juntos.people.models import Caregiver, Role, School
@@ -134,3 +136,23 @@ def family_event(caregiver: Caregiver, event_id: int) -> Event:
     if event is None:
         raise Http404("no such event")
     return event
+
+
+def upcoming_for_caregiver(
+    caregiver: Caregiver, *, now: datetime | None = None
+) -> list[tuple[Event, Rsvp | None]]:
+    """The published events the caregiver was invited to that have a time still to come
+    (or no time set yet), soonest first, each with the caregiver's answer (None: not yet)."""
+    now = now or timezone.now()
+    events = list(
+        Event.objects.filter(invitations__caregiver=caregiver, status=Event.Status.PUBLISHED)
+        .annotate(first_start=Min("time_options__starts_at"), last_end=Max("time_options__ends_at"))
+        .exclude(last_end__lte=now)
+        .select_related("school", "district")
+        .order_by("first_start", "pk")[:20]
+    )
+    answers = {
+        r.event_id: r
+        for r in Rsvp.objects.filter(caregiver=caregiver, event_id__in=[e.pk for e in events])
+    }
+    return [(event, answers.get(event.pk)) for event in events]

@@ -23,7 +23,12 @@ from django.utils import timezone, translation
 from django.utils.dates import WEEKDAYS
 from django.views.decorators.http import require_http_methods, require_POST
 
-from juntos.people.models import Caregiver, Channel, ContactPoint
+from juntos.conferences import actions as conference_actions
+from juntos.conferences import queries as conference_queries
+from juntos.events import queries as event_queries
+from juntos.events.invitations import event_contexts, option_label
+from juntos.language import pipeline, registry
+from juntos.people.models import Caregiver, Channel, ContactPoint, District
 from juntos.portal import actions, queries
 from juntos.portal import language as lang
 from juntos.portal.session import (
@@ -172,6 +177,42 @@ def _family(request: HttpRequest) -> Caregiver:
     return caregiver
 
 
+def _upcoming_events(caregiver: Caregiver) -> list[dict[str, Any]]:
+    """The events the family was invited to, still to come: the title and first time in the
+    family's language (as the event page shows them), their answer, the event page's address."""
+    language = registry.normalize(lang.of_caregiver(caregiver))
+    rows = []
+    for event, rsvp in event_queries.upcoming_for_caregiver(caregiver):
+        policy = pipeline.TranslationPolicy.for_district(event.district_id)
+        title = event_contexts(event, [language], policy=policy)[language]["event"]
+        first = event.time_options.order_by("starts_at", "pk").first()
+        rows.append(
+            {
+                "title": title.text if isinstance(title, pipeline.Rendition) else title,
+                "when": option_label(first, event, language) if first else "",
+                "answer": rsvp.answer if rsvp else "",
+                "waitlisted": bool(rsvp and rsvp.waitlisted),
+                "url": reverse("events:family_event", args=[event.pk]),
+            }
+        )
+    return rows
+
+
+def _upcoming_conferences(caregiver: Caregiver) -> list[dict[str, Any]]:
+    bookings = conference_queries.upcoming_for_caregiver(caregiver)
+    if not bookings:
+        return []
+    district = District.objects.get(pk=caregiver.district_id)
+    return [
+        {
+            "when": conference_actions.slot_label(booking.slot, caregiver, district),
+            "teacher": booking.slot.teacher.display_name,
+            "child": booking.student.given_name,
+        }
+        for booking in bookings
+    ]
+
+
 def _home(request: HttpRequest, *, body: str = "", error: str = "") -> HttpResponse:
     caregiver = _family(request)
     return _page(
@@ -180,6 +221,8 @@ def _home(request: HttpRequest, *, body: str = "", error: str = "") -> HttpRespo
         {
             "caregiver": caregiver,
             "thread": queries.thread_for(caregiver),
+            "events": _upcoming_events(caregiver),
+            "conferences": _upcoming_conferences(caregiver),
             "body": body,
             "error": error,
             "max_chars": actions.REPLY_MAX_CHARS,
