@@ -26,16 +26,14 @@ def test_arabic_and_dari_pages_read_right_to_left(db: None) -> None:
     assert "برایم لینک بفرستید" in text
 
 
-def test_a_language_the_pages_are_not_written_in_yet_gets_english_labelled_english(
-    db: None,
-) -> None:
-    # Somali and Pashto have no page text yet: the page must not claim to be in them (a
-    # screen reader would read English words with a Somali voice); the picker still shows
-    # which language the family chose.
-    for header in ("so", "ps"):
+def test_every_offered_language_has_its_own_page_text(db: None) -> None:
+    # Somali and Pashto were the last to get page text: the home page is now in them, right to
+    # left for Pashto, and the picker marks the family's choice.
+    for header, direction, words in (("so", "ltr", "xiriir"), ("ps", "rtl", "")):
         text = Client().get("/", HTTP_ACCEPT_LANGUAGE=header).content.decode()
-        assert '<html lang="en" dir="ltr">' in text, header
+        assert f'<html lang="{header}" dir="{direction}">' in text, header
         assert f'hreflang="{header}" aria-current="true"' in text, header
+        assert words in text.lower(), header
 
 
 def test_the_picker_names_each_language_in_its_own_script_and_is_remembered(db: None) -> None:
