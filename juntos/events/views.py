@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -29,7 +29,8 @@ from juntos.messaging.actions import InputError
 from juntos.people.models import Caregiver, Staff
 from juntos.people.queries import scope_for, sections_for
 from juntos.people.views import staff_required
-from juntos.portal.language import of_caregiver, page_language
+from juntos.portal.language import of_caregiver
+from juntos.portal.language import render as family_page
 from juntos.portal.session import current_caregiver, family_required
 
 
@@ -368,14 +369,10 @@ def family_event(request: HttpRequest, event_id: int) -> HttpResponse:
                 return redirect(f"{request.path}?saved=1")
     context = _family_context(caregiver, event, form) | {"saved": "saved" in request.GET}
     status = 400 if form is not None and form.errors else 200
-    # The page around the invitation speaks the family's language too when the portal's words
-    # exist in it (else English, labelled so); rendered now, inside the override.
-    shown = page_language(of_caregiver(caregiver))
-    with translation.override(shown):
-        response = TemplateResponse(request, "events/family_event.html", context, status=status)
-        response.render()
-    response["Content-Language"] = shown
-    return response
+    # The page around the invitation speaks the family's language too (the portal's words).
+    return family_page(
+        request, "events/family_event.html", context, of_caregiver(caregiver), status=status
+    )
 
 
 @require_GET

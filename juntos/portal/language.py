@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.utils import translation
 from django.utils.translation import trans_real
 
@@ -93,3 +94,21 @@ def remember(request: HttpRequest, response: HttpResponse, language: str) -> Non
 def picker() -> list[tuple[str, str, bool]]:
     """(code, name in its own script, right-to-left) for each offered language."""
     return [(code, registry.get(code).native_name, registry.get(code).rtl) for code in OFFERED]
+
+
+def render(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, object],
+    language: str,
+    status: int = 200,
+) -> HttpResponse:
+    """``template`` rendered now for a family who reads ``language``: in it when the pages'
+    words exist in it, else in English (:func:`page_language`). Rendered here because a
+    TemplateResponse renders after the view returns, outside any ``override``."""
+    shown = page_language(language)
+    with translation.override(shown):
+        response = TemplateResponse(request, template, context, status=status)
+        response.render()
+    response["Content-Language"] = shown
+    return response

@@ -17,9 +17,8 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -51,20 +50,9 @@ def _page(
     language: str,
     status: int = 200,
 ) -> HttpResponse:
-    """``template`` rendered now for a family who reads ``language``: in it when the pages'
-    words exist in it, else in English (``lang.page_language``). Rendered here because a
-    TemplateResponse renders after the view returns, outside any ``override``."""
-    shown = lang.page_language(language)
-    with translation.override(shown):
-        response = TemplateResponse(
-            request,
-            template,
-            {**context, "family_language": language, "languages": lang.picker()},
-            status=status,
-        )
-        response.render()
-    response["Content-Language"] = shown
-    return response
+    """A family page with the language picker, in ``language`` (``lang.render``)."""
+    context = {**context, "family_language": language, "languages": lang.picker()}
+    return lang.render(request, template, context, language, status=status)
 
 
 def _client_ip(request: HttpRequest) -> str:
