@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "juntos.portal",
     "juntos.events",
     "juntos.conferences",
+    "juntos.listening",
+    "juntos.insights",
 ]
 
 MIDDLEWARE = [

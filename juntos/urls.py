@@ -16,6 +16,8 @@ urlpatterns = [
     path("family/", include("juntos.portal.urls")),
     path("events/", include("juntos.events.urls")),
     path("conferences/", include("juntos.conferences.urls")),
+    path("listening/", include("juntos.listening.urls")),
+    path("insights/", include("juntos.insights.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]
