@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Staff pages only in the staff languages (docs/decisions/0007); family pages pick their own.
+    "juntos.language.middleware.StaffLanguageMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -171,6 +173,9 @@ LANGUAGES = [
 LANGUAGES_BIDI = ["he", "ar", "ar-dz", "ckb", "fa", "ps", "ug", "ur"]
 LOCALE_PATHS = [BASE_DIR / "juntos" / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/Chicago")
+# The languages the staff pages are written in (docs/decisions/0007): each needs a complete
+# catalog of every staff string (juntos/language/tests/test_it_has_every_staff_string_*.py).
+STAFF_LANGUAGES = ["en", "es"]
 USE_I18N = True
 USE_TZ = True
 

@@ -21,6 +21,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]
+    path("i18n/", include("django.conf.urls.i18n")),
 
 if settings.OIDC_ENABLED:
+# "Page not found" in the family's language (404.html is a family page: docs/translations.md).
+handler404 = "juntos.language.errors.page_not_found"
+
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

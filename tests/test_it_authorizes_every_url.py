@@ -147,6 +147,8 @@ MATRIX: dict[str, tuple[Args, Expect]] = {
     # Announcements, saved lists, paper batches, calls (juntos/messaging/announcement_views.py).
     "messaging:announcement_list": (NO_ARGS, staff_only()),
     "messaging:announcement_new": (NO_ARGS, staff_only()),
+    # Django's language switch: a GET changes nothing and goes back (to "/" without a page).
+    "set_language": (NO_ARGS, everyone("redirect")),
     "messaging:announcement_detail": (
         lambda w: {"announcement_id": _announcements().north_draft(w).pk},
         staff_only() | {"teacher": "missing", "other_teacher": "missing"},
