@@ -32,6 +32,8 @@ def staff_nav(request: HttpRequest) -> dict[str, Any]:
         (_("Events"), reverse("events:list")),
         (_("Conferences"), reverse("conferences:index")),
         (_("Outbox"), reverse("messaging:outbox")),
+        (_("Idea exchanges"), reverse("listening:list")),
+        (_("Teams"), reverse("teams:list")),
     ]
     if may_use_queue(user):
         items.append((_("Translations"), reverse("language:queue")))

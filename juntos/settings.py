@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "juntos.conferences",
     "juntos.listening",
     "juntos.insights",
+    "juntos.teams",
 ]
 
 MIDDLEWARE = [

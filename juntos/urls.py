@@ -18,6 +18,7 @@ urlpatterns = [
     path("conferences/", include("juntos.conferences.urls")),
     path("listening/", include("juntos.listening.urls")),
     path("insights/", include("juntos.insights.urls")),
+    path("teams/", include("juntos.teams.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -100,6 +100,35 @@ def north_event(w: Any) -> dict[str, Any]:
     return {"event_id": event.pk}
 
 
+def north_team(w: Any) -> dict[str, Any]:
+    """North Elementary's partnership team and a meeting of it (juntos/teams)."""
+    from datetime import UTC, datetime
+
+    from juntos.teams.actions import do_create_team, do_schedule_meeting
+    from juntos.teams.models import Meeting, Team
+
+    team = Team.objects.filter(school=w.north).first() or do_create_team(
+        district_id=w.district.pk, school_id=w.north.pk, name="North team"
+    )
+    meeting = Meeting.objects.filter(team=team).first() or do_schedule_meeting(
+        team=team, title="October", starts_at=datetime(2026, 10, 6, 18, tzinfo=UTC)
+    )
+    return {"team_id": team.pk, "member_id": 1, "meeting_id": meeting.pk}
+
+
+def north_meeting(w: Any) -> dict[str, Any]:
+    return {"meeting_id": north_team(w)["meeting_id"]}
+
+
+def north_team_only(w: Any) -> dict[str, Any]:
+    return {"team_id": north_team(w)["team_id"]}
+
+
+def north_member(w: Any) -> dict[str, Any]:
+    ids = north_team(w)
+    return {"team_id": ids["team_id"], "member_id": ids["member_id"]}
+
+
 MATRIX: dict[str, tuple[Args, Expect]] = {
     "home": (NO_ARGS, everyone("ok")),
     "healthz": (NO_ARGS, everyone("ok")),
@@ -228,6 +257,17 @@ MATRIX: dict[str, tuple[Args, Expect]] = {
     # district admin create them, invite and take attendance; the family page needs a family
     # session (everyone here is sent to the family sign-in).
     "events:list": (NO_ARGS, staff_only()),
+    "teams:list": (NO_ARGS, staff_only()),
+    "teams:detail": (north_team_only, north_family_rule()),
+    "teams:add_member": (north_team_only, everyone("not_allowed")),
+    "teams:set_rank": (north_member, everyone("not_allowed")),
+    "teams:new_meeting": (north_team_only, everyone("not_allowed")),
+    "teams:meeting": (north_meeting, north_family_rule()),
+    "teams:meeting_step": (north_meeting, everyone("not_allowed")),
+    "teams:staff_pulse": (north_meeting, everyone("not_allowed")),
+    "teams:family_teams": (NO_ARGS, everyone("redirect")),
+    "teams:pulse_link": (lambda w: {"token": "not-a-token"}, everyone("missing")),
+    "teams:family_meeting": (north_meeting, everyone("redirect")),
     "events:new": (NO_ARGS, event_manager_rule()),
     "events:detail": (north_event, north_family_rule()),
     "events:ics": (north_event, north_family_rule()),
