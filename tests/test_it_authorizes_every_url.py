@@ -116,6 +116,17 @@ def north_team(w: Any) -> dict[str, Any]:
     return {"team_id": team.pk, "member_id": 1, "meeting_id": meeting.pk}
 
 
+def north_decision(w: Any) -> dict[str, Any]:
+    from juntos.teams.actions import do_propose_decision
+    from juntos.teams.models import Decision, Team
+
+    team = Team.objects.get(pk=north_team(w)["team_id"])
+    decision = Decision.objects.filter(team=team).first() or do_propose_decision(
+        team=team, title="Saturdays", proposal="Meet on Saturdays", method="consent", options=[]
+    )
+    return {"decision_id": decision.pk}
+
+
 def north_meeting(w: Any) -> dict[str, Any]:
     return {"meeting_id": north_team(w)["meeting_id"]}
 
@@ -262,10 +273,16 @@ MATRIX: dict[str, tuple[Args, Expect]] = {
     "teams:add_member": (north_team_only, everyone("not_allowed")),
     "teams:set_rank": (north_member, everyone("not_allowed")),
     "teams:new_meeting": (north_team_only, everyone("not_allowed")),
+    "teams:charter": (north_team_only, north_family_rule()),
+    "teams:plan": (north_team_only, north_family_rule()),
+    "teams:decisions": (north_team_only, north_family_rule()),
+    "teams:decision": (north_decision, north_family_rule()),
     "teams:meeting": (north_meeting, north_family_rule()),
     "teams:meeting_step": (north_meeting, everyone("not_allowed")),
     "teams:staff_pulse": (north_meeting, everyone("not_allowed")),
     "teams:family_teams": (NO_ARGS, everyone("redirect")),
+    "teams:family_team": (north_team_only, everyone("redirect")),
+    "teams:family_decision": (north_decision, everyone("redirect")),
     "teams:pulse_link": (lambda w: {"token": "not-a-token"}, everyone("missing")),
     "teams:family_meeting": (north_meeting, everyone("redirect")),
     "events:new": (NO_ARGS, event_manager_rule()),

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -28,13 +28,23 @@ from juntos.people.models import Caregiver, Staff
 from juntos.teams import voice
 from juntos.teams.models import (
     Attendance,
+    Cycle,
+    Decision,
+    DecisionOption,
+    Goal,
     Meeting,
     Member,
+    Norm,
+    PlanAction,
+    Priority,
     PulseAnswer,
     PulseInvitation,
+    Reality,
     SpeakRequest,
     Team,
     Turn,
+    Vision,
+    Vote,
 )
 
 
@@ -354,3 +364,271 @@ def do_answer_pulse_as_member(*, meeting: Meeting, member: Member, score: int) -
         if not updated:
             raise TeamError("used", _("You already answered. Thank you."))
         PulseAnswer.objects.create(meeting=meeting, score=score)
+
+
+# --- Charter -------------------------------------------------------------------------------------
+
+
+def school_year(day: date | None = None) -> str:
+    """The school year a day falls in, "2026-2027" (a year starts on 1 July)."""
+    day = day or timezone.localdate()
+    start = day.year if day.month >= 7 else day.year - 1
+    return f"{start}-{start + 1}"
+
+
+def do_set_charter(*, team: Team, mission: str, review_on: date | None) -> Team:
+    team.mission = mission.strip()
+    team.charter_review_on = review_on
+    team.save(update_fields=["mission", "charter_review_on"])
+    return team
+
+
+def do_propose_norm(*, team: Team, member: Member, text: str, language: str = "en") -> Norm:
+    if member.team_id != team.pk or not member.active:
+        raise TeamError("not_member", _("This person is not on the team."))
+    if not text.strip():
+        raise TeamError("text", _("Write the norm."))
+    return Norm.objects.create(team=team, proposed_by=member, text=text.strip(), language=language)
+
+
+def norms_in_stack_order(team: Team) -> list[Norm]:
+    """Proposals in progressive-stack order: furthest from power first, then who proposed
+    fewer, then time."""
+    norms = list(
+        Norm.objects.filter(team=team).select_related(
+            "proposed_by__staff", "proposed_by__caregiver"
+        )
+    )
+    proposed: dict[int, int] = {}
+    ranked = []
+    for norm in sorted(norms, key=lambda n: (n.proposed_at, n.pk)):
+        earlier = proposed.get(norm.proposed_by_id, 0)
+        proposed[norm.proposed_by_id] = earlier + 1
+        ranked.append((norm.proposed_by.power_rank, earlier, norm.proposed_at, norm.pk, norm))
+    return [item[-1] for item in sorted(ranked, key=lambda item: item[:4])]
+
+
+def do_decide_norm(*, norm: Norm, adopt: bool, now: datetime | None = None) -> Norm:
+    norm.status = Norm.Status.ADOPTED if adopt else Norm.Status.SET_ASIDE
+    norm.decided_at = now or timezone.now()
+    norm.save(update_fields=["status", "decided_at"])
+    return norm
+
+
+def charters_due(today: date | None = None) -> list[Team]:
+    today = today or timezone.localdate()
+    return list(Team.objects.filter(charter_review_on__lte=today))
+
+
+# --- Coproduction ------------------------------------------------------------------------------
+
+
+def do_set_vision(*, team: Team, text: str, year: str = "", language: str = "en") -> Vision:
+    if not text.strip():
+        raise TeamError("text", _("Write the vision."))
+    vision, _created = Vision.objects.update_or_create(
+        team=team,
+        school_year=year or school_year(),
+        defaults={"text": text.strip(), "language": language, "updated_at": timezone.now()},
+    )
+    return vision
+
+
+def do_add_reality(
+    *,
+    team: Team,
+    kind: str,
+    text: str,
+    year: str = "",
+    theme_id: int | None = None,
+    theme_label: str = "",
+) -> Reality:
+    if kind not in Reality.Kind.values:
+        raise TeamError("kind", _("Choose strength, need, opportunity or threat."))
+    if not text.strip():
+        raise TeamError("text", _("Write what the team sees."))
+    return Reality.objects.create(
+        team=team,
+        school_year=year or school_year(),
+        kind=kind,
+        text=text.strip(),
+        theme_id=theme_id,
+        theme_label=theme_label,
+    )
+
+
+def do_add_priority(
+    *, team: Team, text: str, reality: Reality | None = None, year: str = ""
+) -> Priority:
+    if not text.strip():
+        raise TeamError("text", _("Write the priority."))
+    if reality is not None and reality.team_id != team.pk:
+        raise TeamError("reality", _("This line belongs to another team."))
+    year = year or school_year()
+    position = Priority.objects.filter(team=team, school_year=year).count()
+    return Priority.objects.create(
+        team=team, school_year=year, text=text.strip(), reality=reality, position=position
+    )
+
+
+# --- Decisions ---------------------------------------------------------------------------------
+
+
+def do_propose_decision(
+    *, team: Team, title: str, proposal: str, method: str, options: list[str]
+) -> Decision:
+    """A proposal for the team. Family members (and community partners) vote first; the
+    facilitator opens it to everyone afterwards."""
+    options = [o.strip() for o in options if o.strip()]
+    if not title.strip() or not proposal.strip():
+        raise TeamError("text", _("Write the title and the proposal."))
+    if method not in Decision.Method.values:
+        raise TeamError("method", _("Choose how the team decides."))
+    if method != Decision.Method.CONSENT and len(options) < 2:
+        raise TeamError("options", _("Scoring and ranking need at least two options."))
+    with transaction.atomic():
+        decision = Decision.objects.create(
+            team=team, title=title.strip(), proposal=proposal.strip(), method=method
+        )
+        DecisionOption.objects.bulk_create(
+            DecisionOption(decision=decision, text=text, position=i)
+            for i, text in enumerate(options)
+        )
+    return decision
+
+
+FAMILY_FIRST_ROLES = frozenset({Member.Role.FAMILY, Member.Role.COMMUNITY})
+
+
+def do_vote(
+    *,
+    decision: Decision,
+    member: Member,
+    consent: str = "",
+    scores: dict[int, int] | None = None,
+    ranking: list[int] | None = None,
+) -> Vote:
+    if member.team_id != decision.team_id or not member.active:
+        raise TeamError("not_member", _("This person is not on the team."))
+    if decision.stage == Decision.Stage.DECIDED:
+        raise TeamError("decided", _("This decision is already made."))
+    if decision.stage == Decision.Stage.FAMILIES and member.role not in FAMILY_FIRST_ROLES:
+        raise TeamError("families_first", _("Family members vote first. Please wait."))
+    option_ids = set(decision.options.values_list("pk", flat=True))
+    values: dict[str, object] = {"role": member.role, "cast_at": timezone.now()}
+    if decision.method == Decision.Method.CONSENT:
+        if consent not in Vote.Consent.values:
+            raise TeamError("vote", _("Choose agree, stand aside or object."))
+        values["consent"] = consent
+    elif decision.method == Decision.Method.SCORE:
+        scores = scores or {}
+        if set(scores) != option_ids or any(not 0 <= v <= 5 for v in scores.values()):
+            raise TeamError("vote", _("Give every option a score from 0 to 5."))
+        values["scores"] = {str(k): v for k, v in scores.items()}
+    else:
+        ranking = ranking or []
+        if not ranking or len(set(ranking)) != len(ranking) or not set(ranking) <= option_ids:
+            raise TeamError("vote", _("Rank the options, each once."))
+        values["ranking"] = ranking
+    vote, _created = Vote.objects.update_or_create(
+        decision=decision, member=member, defaults=values
+    )
+    return vote
+
+
+def do_open_decision_to_everyone(*, decision: Decision, now: datetime | None = None) -> Decision:
+    if decision.stage == Decision.Stage.FAMILIES:
+        decision.stage = Decision.Stage.EVERYONE
+        decision.opened_to_everyone_at = now or timezone.now()
+        decision.save(update_fields=["stage", "opened_to_everyone_at"])
+    return decision
+
+
+def do_record_outcome(
+    *, decision: Decision, outcome: str, reason: str, now: datetime | None = None
+) -> Decision:
+    if not outcome.strip() or not reason.strip():
+        raise TeamError("outcome", _("Write the outcome and the reason for it."))
+    decision.stage = Decision.Stage.DECIDED
+    decision.outcome = outcome.strip()
+    decision.reason = reason.strip()
+    decision.decided_at = now or timezone.now()
+    decision.save(update_fields=["stage", "outcome", "reason", "decided_at"])
+    return decision
+
+
+# --- Action plan ------------------------------------------------------------------------------
+
+
+def do_add_goal(*, team: Team, title: str, area: str, year: str = "") -> Goal:
+    """A goal of the year's action plan: at most three per team and year (seed 000)."""
+    if not title.strip():
+        raise TeamError("title", _("Write the goal."))
+    if area not in Goal.Area.values:
+        raise TeamError("area", _("Choose the school goal this one supports."))
+    year = year or school_year()
+    with transaction.atomic():
+        Team.objects.select_for_update().get(pk=team.pk)  # one goal added at a time per team
+        count = Goal.objects.filter(team=team, school_year=year).count()
+        if count >= Goal.MAX_PER_YEAR:
+            raise TeamError("too_many", _("An action plan has at most three goals a year."))
+        return Goal.objects.create(
+            team=team, school_year=year, title=title.strip(), area=area, position=count
+        )
+
+
+def do_add_plan_action(
+    *, goal: Goal, title: str, owner: Member | None = None, due_on: date | None = None
+) -> PlanAction:
+    if not title.strip():
+        raise TeamError("title", _("Write the action."))
+    if owner is not None and owner.team_id != goal.team_id:
+        raise TeamError("not_member", _("This person is not on the team."))
+    return PlanAction.objects.create(goal=goal, title=title.strip(), owner=owner, due_on=due_on)
+
+
+def do_set_plan_action_status(*, action: PlanAction, status: str) -> PlanAction:
+    if status not in PlanAction.Status.values:
+        raise TeamError("status", _("Choose a status."))
+    action.status = status
+    action.save(update_fields=["status"])
+    return action
+
+
+def do_start_cycle(*, goal: Goal, plan: str, prediction: str, metric: str = "") -> Cycle:
+    if not plan.strip() or not prediction.strip():
+        raise TeamError("plan", _("Write the plan and what the team predicts."))
+    # Planned: the team now does it.
+    return Cycle.objects.create(
+        goal=goal,
+        plan=plan.strip(),
+        prediction=prediction.strip(),
+        metric=metric.strip(),
+        stage=Cycle.Stage.DO,
+    )
+
+
+# The stage a cycle is in → (the next stage, the field the step's text fills).
+CYCLE_NEXT = {
+    Cycle.Stage.DO: (Cycle.Stage.STUDY, "done"),
+    Cycle.Stage.STUDY: (Cycle.Stage.ACT, "study"),
+}
+
+
+def do_advance_cycle(*, cycle: Cycle, text: str) -> Cycle:
+    """Record the next step of the cycle: what was done (Do), what the data showed (Study),
+    what the team will do next (Act, which closes the cycle)."""
+    if cycle.stage in (Cycle.Stage.CLOSED, Cycle.Stage.PLAN):
+        raise TeamError("closed", _("This cycle is closed."))
+    if not text.strip():
+        raise TeamError("text", _("Write what happened."))
+    if cycle.stage == Cycle.Stage.ACT:
+        cycle.act = text.strip()
+        cycle.stage = Cycle.Stage.CLOSED
+    else:
+        stage, field_name = CYCLE_NEXT[Cycle.Stage(cycle.stage)]
+        setattr(cycle, field_name, text.strip())
+        cycle.stage = stage
+    cycle.updated_at = timezone.now()
+    cycle.save(update_fields=["done", "study", "act", "stage", "updated_at"])
+    return cycle

@@ -224,3 +224,234 @@ class PulseAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"pulse answer for meeting {self.meeting_id}"
+
+
+# --- Charter ------------------------------------------------------------------------------------
+
+
+class Norm(models.Model):
+    """A way of working together, proposed by a member and adopted by the team (seed 000)."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        ADOPTED = "adopted", _("Adopted")
+        SET_ASIDE = "set_aside", _("Set aside")
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="norms")
+    text = models.TextField()
+    language = models.CharField(max_length=35, default="en")
+    proposed_by = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    proposed_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+# --- Coproduction: vision, current realities, priorities (seed 003) ---------------------------
+
+
+class Reality(models.Model):
+    """One line of the team's picture of today: a strength, a need, an opportunity, a threat."""
+
+    class Kind(models.TextChoices):
+        STRENGTH = "strength", _("Strength")
+        NEED = "need", _("Need")
+        OPPORTUNITY = "opportunity", _("Opportunity")
+        THREAT = "threat", _("Threat")
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="realities")
+    school_year = models.CharField(max_length=9)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    text = models.TextField()
+    # A theme heard from families (listening) that this line comes from, when there is one.
+    theme_id = models.PositiveIntegerField(null=True, blank=True)
+    theme_label = models.CharField(max_length=200, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.text[:50]}"
+
+
+class Priority(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="priorities")
+    school_year = models.CharField(max_length=9)
+    text = models.TextField()
+    reality = models.ForeignKey(
+        Reality, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Vision(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="visions")
+    school_year = models.CharField(max_length=9)
+    text = models.TextField()
+    language = models.CharField(max_length=35, default="en")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team", "school_year"], name="vision_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+# --- Decisions -----------------------------------------------------------------------------------
+
+
+class Decision(models.Model):
+    class Method(models.TextChoices):
+        CONSENT = "consent", _("Consent (agree, stand aside, object)")
+        SCORE = "score", _("Score each option from 0 to 5")
+        RANKED = "ranked", _("Ranked choice")
+
+    class Stage(models.TextChoices):
+        FAMILIES = "families", _("Family members first")
+        EVERYONE = "everyone", _("Open to everyone")
+        DECIDED = "decided", _("Decided")
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="decisions")
+    title = models.CharField(max_length=200)
+    proposal = models.TextField()
+    language = models.CharField(max_length=35, default="en")
+    method = models.CharField(max_length=8, choices=Method.choices)
+    stage = models.CharField(max_length=10, choices=Stage.choices, default=Stage.FAMILIES)
+    outcome = models.TextField(blank=True, default="")
+    reason = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    opened_to_everyone_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DecisionOption(models.Model):
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="options")
+    text = models.CharField(max_length=300)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Vote(models.Model):
+    """A member's vote, open to the team like a show of hands. ``consent`` for the consent
+    method; ``scores`` (option id → 0..5) for scoring; ``ranking`` (option ids, best first)."""
+
+    class Consent(models.TextChoices):
+        AGREE = "agree", _("Agree")
+        STAND_ASIDE = "stand_aside", _("Stand aside")
+        OBJECT = "object", _("Object")
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="votes")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(max_length=12, choices=Member.Role.choices)
+    consent = models.CharField(max_length=12, choices=Consent.choices, blank=True, default="")
+    scores = models.JSONField(default=dict, blank=True)
+    ranking = models.JSONField(default=list, blank=True)
+    cast_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "member"], name="vote_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"vote of member {self.member_id} on decision {self.decision_id}"
+
+
+# --- Action plan and PDSA (seed 000: three goals; seed 003: Plan-Do-Study-Act) -----------------
+
+
+class Goal(models.Model):
+    class Area(models.TextChoices):
+        LITERACY = "literacy", _("Literacy")
+        MATH = "math", _("Math")
+        SEL = "sel", _("Social-emotional learning")
+        RELATIONSHIPS = "relationships", _("Trusting relationships")
+        ATTENDANCE = "attendance", _("Attendance")
+        OTHER = "other", _("Other school improvement goal")
+
+    MAX_PER_YEAR = 3
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="goals")
+    school_year = models.CharField(max_length=9)
+    title = models.CharField(max_length=300)
+    area = models.CharField(max_length=15, choices=Area.choices)
+    language = models.CharField(max_length=35, default="en")
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["school_year", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlanAction(models.Model):
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="actions")
+    title = models.CharField(max_length=300)
+    owner = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    due_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Cycle(models.Model):
+    """One Plan-Do-Study-Act cycle of a goal."""
+
+    class Stage(models.TextChoices):
+        PLAN = "plan", _("Plan")
+        DO = "do", _("Do")
+        STUDY = "study", _("Study")
+        ACT = "act", _("Act")
+        CLOSED = "closed", _("Closed")
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="cycles")
+    plan = models.TextField()
+    prediction = models.TextField()
+    # The measure the team will study: a metric key of juntos/insights (e.g. "reach").
+    metric = models.CharField(max_length=60, blank=True, default="")
+    done = models.TextField(blank=True, default="")
+    study = models.TextField(blank=True, default="")
+    act = models.TextField(blank=True, default="")
+    stage = models.CharField(max_length=6, choices=Stage.choices, default=Stage.PLAN)
+    started_on = models.DateField(default=timezone.localdate)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-started_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.plan[:60]

@@ -241,3 +241,68 @@ def composition_by_role(team: Team) -> list[RoleShare]:
         )
         for role in Member.Role
     ]
+
+
+# --- Decision results ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DecisionResults:
+    """Overall and per-role results. Votes are open to the team (like a show of hands), so
+    per-role counts reveal nothing a member present did not see."""
+
+    overall: Any
+    roles: list[tuple[str, str, Any]]  # (role, its label, the result for that role)
+    ballots: int
+
+
+def decision_results(decision: Any) -> DecisionResults:
+    from juntos.teams import decide
+    from juntos.teams.models import Vote
+
+    ballots = [
+        decide.Ballot(
+            role=vote.role,
+            consent=vote.consent,
+            scores={int(k): int(v) for k, v in (vote.scores or {}).items()},
+            ranking=tuple(int(o) for o in vote.ranking or []),
+        )
+        for vote in Vote.objects.filter(decision=decision).order_by("cast_at", "pk")
+    ]
+    options = list(decision.options.values_list("pk", flat=True))
+
+    def count(group: list[decide.Ballot]) -> Any:
+        if decision.method == "consent":
+            return decide.consent(group)
+        if decision.method == "score":
+            return decide.score(group, options)
+        return decide.ranked(group, options)
+
+    groups = decide.by_role(ballots)
+    roles = [
+        (role.value, str(role.label), count(groups[role.value]))
+        for role in Member.Role
+        if role.value in groups
+    ]
+    return DecisionResults(count(ballots), roles, len(ballots))
+
+
+def plan_context(team: Team, year: str) -> dict[str, Any]:
+    from juntos.teams.models import Goal, Priority, Reality, Vision
+
+    goals = list(
+        Goal.objects.filter(team=team, school_year=year).prefetch_related(
+            "actions__owner__staff", "actions__owner__caregiver", "cycles"
+        )
+    )
+    return {
+        "vision": Vision.objects.filter(team=team, school_year=year).first(),
+        "realities": list(Reality.objects.filter(team=team, school_year=year)),
+        "priorities": list(
+            Priority.objects.filter(team=team, school_year=year).select_related("reality")
+        ),
+        "goals": goals,
+        "members": members(team),
+        "areas": Goal.Area.choices,
+        "kinds": Reality.Kind.choices,
+    }

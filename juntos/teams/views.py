@@ -448,3 +448,335 @@ def pulse_link(request: HttpRequest, token: str) -> HttpResponse:
         language,
         status=status,
     )
+
+
+# --- Charter, coproduction and the action plan (staff) -----------------------------------------
+
+
+def _member(team: Team, raw: str | None) -> Member | None:
+    if not raw:
+        return None
+    member = Member.objects.filter(team=team, pk=raw).first()
+    if member is None:
+        raise Http404
+    return member
+
+
+def _date(raw: str) -> Any:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError as error:
+        raise actions.TeamError("date", _("Write the date as YYYY-MM-DD.")) from error
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def charter(request: HttpRequest, team_id: int) -> HttpResponse:
+    team = queries.access_team(request.user, team_id)
+    manage = queries.can_manage(request.user, team)
+    own = queries.member_of_staff(request.user, team)
+    status = 200
+    if request.method == "POST":
+        step = request.POST.get("step", "")
+        try:
+            if step == "norm":
+                # A member proposes for themself; a facilitator may write down anyone's.
+                member = _member(team, request.POST.get("member")) if manage else own
+                if member is None:
+                    raise PermissionDenied
+                actions.do_propose_norm(team=team, member=member, text=request.POST.get("text", ""))
+            elif step in {"adopt", "set_aside"} and manage:
+                norm = team.norms.filter(pk=request.POST.get("norm") or 0).first()
+                if norm is None:
+                    raise Http404
+                actions.do_decide_norm(norm=norm, adopt=step == "adopt")
+            elif step == "mission" and manage:
+                actions.do_set_charter(
+                    team=team,
+                    mission=request.POST.get("mission", ""),
+                    review_on=_date(request.POST.get("review_on", "")),
+                )
+            else:
+                raise PermissionDenied
+        except actions.TeamError as error:
+            messages.error(request, str(error))
+            status = 400
+        else:
+            return redirect("teams:charter", team_id=team.pk)
+    context = {
+        "team": team,
+        "manage": manage,
+        "own": own,
+        "norms": actions.norms_in_stack_order(team),
+        "members": queries.members(team),
+    }
+    return TemplateResponse(request, "teams/charter.html", context, status=status)
+
+
+PLAN_STEPS = {"vision", "reality", "priority", "goal", "action", "action_status", "cycle",
+              "advance"}  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def plan(request: HttpRequest, team_id: int) -> HttpResponse:
+    from juntos.teams.models import Cycle, Goal, PlanAction, Reality
+
+    team = queries.access_team(request.user, team_id)
+    manage = queries.can_manage(request.user, team)
+    year = request.GET.get("year") or actions.school_year()
+    status = 200
+    if request.method == "POST":
+        if not manage:
+            raise PermissionDenied
+        step = request.POST.get("step", "")
+        if step not in PLAN_STEPS:
+            raise Http404
+        data = request.POST
+        try:
+            if step == "vision":
+                actions.do_set_vision(team=team, text=data.get("text", ""), year=year)
+            elif step == "reality":
+                actions.do_add_reality(
+                    team=team, kind=data.get("kind", ""), text=data.get("text", ""), year=year
+                )
+            elif step == "priority":
+                reality = Reality.objects.filter(team=team, pk=data.get("reality") or 0).first()
+                actions.do_add_priority(
+                    team=team, text=data.get("text", ""), reality=reality, year=year
+                )
+            elif step == "goal":
+                actions.do_add_goal(
+                    team=team, title=data.get("title", ""), area=data.get("area", ""), year=year
+                )
+            elif step == "action":
+                goal = Goal.objects.filter(team=team, pk=data.get("goal") or 0).first()
+                if goal is None:
+                    raise Http404
+                actions.do_add_plan_action(
+                    goal=goal,
+                    title=data.get("title", ""),
+                    owner=_member(team, data.get("owner")),
+                    due_on=_date(data.get("due_on", "")),
+                )
+            elif step == "action_status":
+                action = PlanAction.objects.filter(
+                    goal__team=team, pk=data.get("action") or 0
+                ).first()
+                if action is None:
+                    raise Http404
+                actions.do_set_plan_action_status(action=action, status=data.get("status", ""))
+            elif step == "cycle":
+                goal = Goal.objects.filter(team=team, pk=data.get("goal") or 0).first()
+                if goal is None:
+                    raise Http404
+                actions.do_start_cycle(
+                    goal=goal,
+                    plan=data.get("plan", ""),
+                    prediction=data.get("prediction", ""),
+                    metric=data.get("metric", ""),
+                )
+            else:
+                cycle = Cycle.objects.filter(goal__team=team, pk=data.get("cycle") or 0).first()
+                if cycle is None:
+                    raise Http404
+                actions.do_advance_cycle(cycle=cycle, text=data.get("text", ""))
+        except actions.TeamError as error:
+            messages.error(request, str(error))
+            status = 400
+        else:
+            return redirect(reverse("teams:plan", kwargs={"team_id": team.pk}) + f"?year={year}")
+    context = queries.plan_context(team, year) | {"manage": manage, "team": team, "year": year}
+    return TemplateResponse(request, "teams/plan.html", context, status=status)
+
+
+# --- Decisions (staff) ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def decisions(request: HttpRequest, team_id: int) -> HttpResponse:
+    team = queries.access_team(request.user, team_id)
+    manage = queries.can_manage(request.user, team)
+    status = 200
+    if request.method == "POST":
+        if not manage:
+            raise PermissionDenied
+        try:
+            decision = actions.do_propose_decision(
+                team=team,
+                title=request.POST.get("title", ""),
+                proposal=request.POST.get("proposal", ""),
+                method=request.POST.get("method", ""),
+                options=request.POST.get("options", "").splitlines(),
+            )
+        except actions.TeamError as error:
+            messages.error(request, str(error))
+            status = 400
+        else:
+            return redirect("teams:decision", decision_id=decision.pk)
+    from juntos.teams.models import Decision
+
+    context = {
+        "team": team,
+        "manage": manage,
+        "decisions": team.decisions.all(),
+        "methods": Decision.Method.choices,
+    }
+    return TemplateResponse(request, "teams/decisions.html", context, status=status)
+
+
+def _ballot_input(request: HttpRequest, decision: Any) -> dict[str, Any]:
+    """The vote posted by a form: consent, or one score per option, or a rank per option."""
+    option_ids = list(decision.options.values_list("pk", flat=True))
+    if decision.method == "consent":
+        return {"consent": request.POST.get("consent", "")}
+    values: dict[int, int] = {}
+    for option in option_ids:
+        raw = request.POST.get(f"option-{option}", "")
+        if raw.strip().isdigit():
+            values[option] = int(raw)
+    if decision.method == "score":
+        return {"scores": values}
+    ranked = sorted(values, key=lambda o: values[o])
+    if sorted(values.values()) != list(range(1, len(values) + 1)):
+        ranked = []  # ranks must be 1, 2, 3... each once
+    return {"ranking": ranked}
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def decision(request: HttpRequest, decision_id: int) -> HttpResponse:
+    from juntos.teams.models import Decision
+
+    found = Decision.objects.filter(
+        pk=decision_id, team__in=queries.teams_for(request.user)
+    ).first()
+    if found is None:
+        raise Http404
+    team = found.team
+    manage = queries.can_manage(request.user, team)
+    own = queries.member_of_staff(request.user, team)
+    status = 200
+    if request.method == "POST":
+        step = request.POST.get("step", "")
+        try:
+            if step == "vote" and own is not None:
+                actions.do_vote(decision=found, member=own, **_ballot_input(request, found))
+            elif step == "vote_for" and manage:
+                # A facilitator records the vote of a member in the room (a show of hands).
+                member = _member(team, request.POST.get("member"))
+                if member is None:
+                    raise Http404
+                actions.do_vote(decision=found, member=member, **_ballot_input(request, found))
+            elif step == "open" and manage:
+                actions.do_open_decision_to_everyone(decision=found)
+            elif step == "outcome" and manage:
+                actions.do_record_outcome(
+                    decision=found,
+                    outcome=request.POST.get("outcome", ""),
+                    reason=request.POST.get("reason", ""),
+                )
+            else:
+                raise PermissionDenied
+        except actions.TeamError as error:
+            messages.error(request, str(error))
+            status = 400
+        else:
+            return redirect("teams:decision", decision_id=found.pk)
+    context = {
+        "decision": found,
+        "team": team,
+        "manage": manage,
+        "own": own,
+        "options": list(found.options.all()),
+        "results": queries.decision_results(found),
+        "members": queries.members(team),
+    }
+    return TemplateResponse(request, "teams/decision.html", context, status=status)
+
+
+# --- The team for its family members ------------------------------------------------------------
+
+
+def _family_team_context(member: Member) -> dict[str, Any]:
+    from juntos.teams.models import Norm
+
+    team = member.team
+    year = actions.school_year()
+    return {
+        "member": member,
+        "team": team,
+        "norms": [n for n in actions.norms_in_stack_order(team) if n.status != "set_aside"],
+        "adopted": Norm.Status.ADOPTED,
+        "open_decisions": list(team.decisions.exclude(stage="decided")),
+        "decided": list(team.decisions.filter(stage="decided")[:10]),
+        "meetings": list(team.meetings.exclude(status=Meeting.Status.ENDED)[:5]),
+    } | queries.plan_context(team, year)
+
+
+@require_http_methods(["GET", "POST"])
+@family_required
+def family_team(request: HttpRequest, team_id: int) -> HttpResponse:
+    caregiver = _family(request)
+    member = queries.family_member(caregiver, team_id)
+    language = portal_language.of_caregiver(caregiver)
+    status = 200
+    error = ""
+    if request.method == "POST":
+        try:
+            actions.do_propose_norm(
+                team=member.team,
+                member=member,
+                text=request.POST.get("text", ""),
+                language=caregiver.preferred_language,
+            )
+        except actions.TeamError as refused:
+            error, status = refused.code, 400
+        else:
+            return redirect(
+                reverse("teams:family_team", kwargs={"team_id": team_id}) + "?done=norm#norms"
+            )
+    context = _family_team_context(member) | {
+        "error": error,
+        "done": request.GET.get("done", ""),
+    }
+    return portal_language.render(request, "teams/family_team.html", context, language, status)
+
+
+@require_http_methods(["GET", "POST"])
+@family_required
+def family_decision(request: HttpRequest, decision_id: int) -> HttpResponse:
+    from juntos.teams.models import Decision
+
+    caregiver = _family(request)
+    found = Decision.objects.filter(pk=decision_id).select_related("team").first()
+    if found is None:
+        raise Http404
+    member = queries.family_member(caregiver, found.team_id)
+    language = portal_language.of_caregiver(caregiver)
+    status = 200
+    error = ""
+    if request.method == "POST":
+        try:
+            actions.do_vote(decision=found, member=member, **_ballot_input(request, found))
+        except actions.TeamError as refused:
+            error, status = refused.code, 400
+        else:
+            return redirect(
+                reverse("teams:family_decision", kwargs={"decision_id": found.pk}) + "?done=vote"
+            )
+    from juntos.teams.models import Vote
+
+    context = {
+        "decision": found,
+        "member": member,
+        "options": list(found.options.all()),
+        "results": queries.decision_results(found),
+        "voted": Vote.objects.filter(decision=found, member=member).exists(),
+        "error": error,
+        "done": request.GET.get("done", ""),
+    }
+    return portal_language.render(request, "teams/family_decision.html", context, language, status)
