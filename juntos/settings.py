@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "juntos.navigation.staff_nav",
             ],
+                "juntos.teams.context.family_team_nav",
         },
     },
 ]

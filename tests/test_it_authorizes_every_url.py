@@ -280,6 +280,7 @@ MATRIX: dict[str, tuple[Args, Expect]] = {
     "teams:meeting": (north_meeting, north_family_rule()),
     "teams:meeting_step": (north_meeting, everyone("not_allowed")),
     "teams:staff_pulse": (north_meeting, everyone("not_allowed")),
+    "teams:send_minutes": (north_meeting, everyone("not_allowed")),
     "teams:family_teams": (NO_ARGS, everyone("redirect")),
     "teams:family_team": (north_team_only, everyone("redirect")),
     "teams:family_decision": (north_decision, everyone("redirect")),

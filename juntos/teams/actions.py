@@ -297,6 +297,54 @@ def do_end_meeting(
         return tokens
 
 
+def do_send_minutes(*, meeting: Meeting, by: Staff, text: str) -> int:
+    """Keep the meeting's notes and send them to every family member of the team, each in
+    their language (``team.minutes``; staff's own words are translated like any message).
+    Returns how many families were written to."""
+    from zoneinfo import ZoneInfo
+
+    from juntos.language import pipeline
+    from juntos.messaging.actions import do_open_conversation, do_send_conversation_message
+
+    if not text.strip():
+        raise TeamError("text", _("Write the notes."))
+    language = by.languages[0] if by.languages else "en"
+    with transaction.atomic():
+        meeting = _locked(meeting)
+        if meeting.status != Meeting.Status.ENDED:
+            raise TeamError("not_ended", _("Send the notes after the meeting has ended."))
+        meeting.minutes = text.strip()
+        meeting.minutes_language = language
+        meeting.save(update_fields=["minutes", "minutes_language"])
+        family = Member.objects.filter(
+            team=meeting.team, active=True, caregiver__isnull=False, caregiver__is_active=True
+        ).select_related("caregiver", "team__school", "team__district")
+        sent = 0
+        for member in family:
+            caregiver = member.caregiver
+            if caregiver is None:  # excluded by the query; narrows the type
+                continue
+            zone = ZoneInfo(caregiver.time_zone or meeting.team.district.time_zone)
+            day = meeting.starts_at.astimezone(zone).date()
+            conversation = do_open_conversation(
+                caregiver=caregiver, owner=by, school=member.team.school
+            )
+            do_send_conversation_message(
+                by=by,
+                conversation=conversation,
+                body=meeting.minutes,
+                kind="system",
+                template_key="team.minutes",
+                context={
+                    "team": meeting.team.name,
+                    "date": pipeline.format_date(day, caregiver.preferred_language),
+                },
+                source_language=language,
+            )
+            sent += 1
+    return sent
+
+
 def pulse_link(token: str, base_url: str = "") -> str:
     base = str(getattr(settings, "PUBLIC_BASE_URL", "") or base_url).rstrip("/")
     return base + reverse("teams:pulse_link", kwargs={"token": token})

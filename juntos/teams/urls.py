@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern] = [
     path("meetings/<int:meeting_id>/", views.meeting, name="meeting"),
     path("meetings/<int:meeting_id>/step/", views.meeting_step, name="meeting_step"),
     path("meetings/<int:meeting_id>/pulse/", views.staff_pulse, name="staff_pulse"),
+    path("meetings/<int:meeting_id>/minutes/", views.send_minutes, name="send_minutes"),
     path("pulse/<str:token>/", views.pulse_link, name="pulse_link"),
     path("family/", views.family_teams, name="family_teams"),
     path("family/<int:team_id>/", views.family_team, name="family_team"),

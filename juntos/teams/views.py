@@ -305,6 +305,26 @@ def _apply(step: str, meeting: Meeting, member: Member | None, now: datetime) ->
 
 @require_POST
 @staff_required
+def send_minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    found = queries.access_meeting(request.user, meeting_id)
+    queries.require_manage(request.user, found.team)
+    staff = scope_for(request.user).staff
+    if staff is None:
+        raise PermissionDenied
+    try:
+        sent = actions.do_send_minutes(meeting=found, by=staff, text=request.POST.get("text", ""))
+    except actions.TeamError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Notes saved and sent to %(count)s families in their languages.") % {"count": sent},
+        )
+    return redirect("teams:meeting", meeting_id=found.pk)
+
+
+@require_POST
+@staff_required
 def staff_pulse(request: HttpRequest, meeting_id: int) -> HttpResponse:
     found = queries.access_meeting(request.user, meeting_id)
     own = queries.member_of_staff(request.user, found.team)

@@ -77,3 +77,15 @@ def test_rosa_reads_her_team_page_in_spanish(world: World) -> None:
     page = family_client(world.north_family).get("/teams/family/").content.decode()
     assert "Sus equipos" in page and "Usted es copresidente/a de este equipo." in page
     assert r.meeting.title in page
+
+
+def test_the_family_navigation_offers_teams_only_to_members(world: World) -> None:
+    room(world, T0)
+    assert (
+        'href="/teams/family/"'
+        in family_client(world.north_family).get("/family/").content.decode()
+    )
+    assert (
+        'href="/teams/family/"'
+        not in family_client(world.south_family).get("/family/").content.decode()
+    )

@@ -88,13 +88,13 @@ def test_a_decision_from_proposal_to_outcome_with_rosa_voting_in_spanish(world: 
 
     # The leader waits for families, then opens the vote and records the outcome.
     url = f"/teams/decisions/{decision.pk}/"
-    page = leader.get(url).content.decode()
-    assert "Family members vote first. Please wait." in page
+    waiting = leader.get(url).content.decode()
+    assert "Family members vote first. Please wait." in waiting
     leader.post(url, {"step": "open"})
     leader.post(url, {"step": "vote", f"option-{saturday}": "2", f"option-{wednesday}": "1",
                       f"option-{sunday}": "3"})  # fmt: skip
-    page = leader.get(url).content.decode()
-    assert 'id="results-by-role"' in page and "Family member" in page
+    results = leader.get(url).content.decode()
+    assert 'id="results-by-role"' in results and "Family member" in results
     leader.post(url, {"step": "outcome", "outcome": "Saturday mornings",
                       "reason": "First choice of the families"})  # fmt: skip
     decision.refresh_from_db()
