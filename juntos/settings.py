@@ -229,6 +229,8 @@ CELERY_BEAT_SCHEDULE = {
 JUNTOS_ONEROSTER_HOME_LANGUAGE_COLUMN = os.environ.get(
     "JUNTOS_ONEROSTER_HOME_LANGUAGE_COLUMN", "metadata.homeLanguage"
 )
+    "charter-reviews": {"task": "teams.remind_charter_reviews", "schedule": 60 * 60.0},
+    "close-due-exchanges": {"task": "listening.close_due_exchanges", "schedule": 15 * 60.0},
 
 # Channels (docs/channels.md). Unset: every channel writes to the local outbox.
 TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")

@@ -13,12 +13,14 @@ Meeting mode, step by step:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import date, datetime
+from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
@@ -463,9 +465,87 @@ def do_decide_norm(*, norm: Norm, adopt: bool, now: datetime | None = None) -> N
     return norm
 
 
-def charters_due(today: date | None = None) -> list[Team]:
+def _send_quietly(email: Any) -> None:
+    email.send(fail_silently=True)
+
+
+def do_remind_charter_reviews(*, today: date | None = None) -> int:
+    """Remind the cochairs of each team whose charter review date has come, once per date:
+    staff cochairs (and the school's leaders) by email when email is set up, family cochairs
+    through the reach pipeline in their language (``team.charter_review``). The team page
+    shows the review as due whatever the channel. Returns how many teams were reminded."""
+    from django.core.mail import EmailMessage
+
+    from juntos.language import pipeline
+    from juntos.messaging.actions import do_open_conversation, do_send_conversation_message
+    from juntos.people.models import Role, StaffRole
+
     today = today or timezone.localdate()
-    return list(Team.objects.filter(charter_review_on__lte=today))
+    reminded = 0
+    due = Team.objects.filter(charter_review_on__lte=today).exclude(
+        charter_reminded_for=models.F("charter_review_on")
+    )
+    for team_id in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            # Claim the team: a second sweeper finds nothing left to do.
+            team = (
+                Team.objects.select_for_update(of=("self",))
+                .select_related("school")
+                .get(pk=team_id)
+            )
+            review_on = team.charter_review_on
+            if review_on is None or team.charter_reminded_for == review_on:
+                continue
+            team.charter_reminded_for = team.charter_review_on
+            team.save(update_fields=["charter_reminded_for"])
+            cochairs = list(
+                Member.objects.filter(team=team, cochair=True, active=True).select_related(
+                    "staff__user", "caregiver"
+                )
+            )
+            staff = [m.staff for m in cochairs if m.staff is not None]
+            if team.school_id is not None:
+                staff += [
+                    r.staff
+                    for r in StaffRole.objects.filter(
+                        school_id=team.school_id, role=Role.SCHOOL_LEADER, staff__is_active=True
+                    ).select_related("staff__user")
+                ]
+            sender = staff[0] if staff else None
+            for member in cochairs:
+                caregiver = member.caregiver
+                if caregiver is None or sender is None:
+                    continue
+                conversation = do_open_conversation(
+                    caregiver=caregiver, owner=sender, school=team.school
+                )
+                do_send_conversation_message(
+                    by=sender,
+                    conversation=conversation,
+                    body="",
+                    kind="system",
+                    template_key="team.charter_review",
+                    context={
+                        "team": team.name,
+                        "date": pipeline.format_date(review_on, caregiver.preferred_language),
+                    },
+                )
+            addresses = sorted({s.email or s.user.email for s in staff if s.email or s.user.email})
+            if addresses:
+                # Without a mail server (the embedded demo) the email fails quietly: the team
+                # page shows the review as due all the same.
+                email = EmailMessage(
+                    subject=_("Charter review due: %(team)s") % {"team": team.name},
+                    body=_(
+                        "The team planned to review its charter (mission and norms) on "
+                        "%(day)s. Put it on the next meeting's agenda."
+                    )
+                    % {"day": review_on.isoformat()},
+                    to=addresses,
+                )
+                transaction.on_commit(functools.partial(_send_quietly, email))
+            reminded += 1
+    return reminded
 
 
 # --- Coproduction ------------------------------------------------------------------------------

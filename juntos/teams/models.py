@@ -25,6 +25,8 @@ class Team(models.Model):
     name = models.CharField(max_length=200)
     mission = models.TextField(blank=True, default="")
     charter_review_on = models.DateField(null=True, blank=True)
+    # The review date the cochairs were last reminded of (a new date reminds again).
+    charter_reminded_for = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -531,6 +531,8 @@ def charter(request: HttpRequest, team_id: int) -> HttpResponse:
         "own": own,
         "norms": actions.norms_in_stack_order(team),
         "members": queries.members(team),
+        "review_due": team.charter_review_on is not None
+        and team.charter_review_on <= timezone.localdate(),
     }
     return TemplateResponse(request, "teams/charter.html", context, status=status)
 
