@@ -12,6 +12,7 @@ from juntos.language import registry
 from juntos.messaging.demo import build_demo_messaging
 from juntos.people import demo
 from juntos.people.models import ContactPoint, District
+from juntos.teams.demo import build_demo_teams
 
 
 class Command(BaseCommand):
@@ -71,6 +72,7 @@ class Command(BaseCommand):
                 raise CommandError(str(error)) from error
             district = District.objects.get(slug=demo.DISTRICT_SLUG)
             summary.counts.update(build_demo_messaging(district=district, seed=seed))
+            summary.counts.update(build_demo_teams(district=district))
         self.print_summary(summary, time.monotonic() - started)
 
     def print_summary(self, summary: demo.DemoSummary, seconds: float | None) -> None:
