@@ -60,9 +60,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
     # Staff pages only in the staff languages (docs/decisions/0007); family pages pick their own.
     "juntos.language.middleware.StaffLanguageMiddleware",
+    "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -87,8 +87,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "juntos.navigation.staff_nav",
-            ],
                 "juntos.teams.context.family_team_nav",
+            ],
         },
     },
 ]
@@ -174,10 +174,10 @@ LANGUAGES = [
 # Django's right-to-left languages, with Pashto (Dari is "fa-af": its base "fa" is already here).
 LANGUAGES_BIDI = ["he", "ar", "ar-dz", "ckb", "fa", "ps", "ug", "ur"]
 LOCALE_PATHS = [BASE_DIR / "juntos" / "locale"]
-TIME_ZONE = os.environ.get("TIME_ZONE", "America/Chicago")
 # The languages the staff pages are written in (docs/decisions/0007): each needs a complete
 # catalog of every staff string (juntos/language/tests/test_it_has_every_staff_string_*.py).
 STAFF_LANGUAGES = ["en", "es"]
+TIME_ZONE = os.environ.get("TIME_ZONE", "America/Chicago")
 USE_I18N = True
 USE_TZ = True
 
@@ -223,14 +223,14 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-roster-imports": {"task": "people.sweep_roster_imports", "schedule": 60.0},
     "forget-magic-links": {"task": "portal.forget_magic_links", "schedule": 900.0},
     "conference-reminders": {"task": "conferences.send_reminders", "schedule": 15 * 60.0},
+    "charter-reviews": {"task": "teams.remind_charter_reviews", "schedule": 60 * 60.0},
+    "close-due-exchanges": {"task": "listening.close_due_exchanges", "schedule": 15 * 60.0},
 }
 
 # Which column of users.csv carries a OneRoster user's home language (an extension column).
 JUNTOS_ONEROSTER_HOME_LANGUAGE_COLUMN = os.environ.get(
     "JUNTOS_ONEROSTER_HOME_LANGUAGE_COLUMN", "metadata.homeLanguage"
 )
-    "charter-reviews": {"task": "teams.remind_charter_reviews", "schedule": 60 * 60.0},
-    "close-due-exchanges": {"task": "listening.close_due_exchanges", "schedule": 15 * 60.0},
 
 # Channels (docs/channels.md). Unset: every channel writes to the local outbox.
 TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")

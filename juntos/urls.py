@@ -21,11 +21,11 @@ urlpatterns = [
     path("teams/", include("juntos.teams.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
-]
     path("i18n/", include("django.conf.urls.i18n")),
+]
 
-if settings.OIDC_ENABLED:
 # "Page not found" in the family's language (404.html is a family page: docs/translations.md).
 handler404 = "juntos.language.errors.page_not_found"
 
+if settings.OIDC_ENABLED:
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

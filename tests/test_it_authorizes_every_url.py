@@ -140,6 +140,15 @@ def north_member(w: Any) -> dict[str, Any]:
     return {"team_id": ids["team_id"], "member_id": ids["member_id"]}
 
 
+def north_exchange(w: Any) -> dict[str, Any]:
+    """A North Elementary idea exchange, created once by its school leader (juntos/listening)."""
+    from juntos.listening.models import IdeaExchange
+    from juntos.listening.tests.helpers import make_exchange
+
+    exchange = IdeaExchange.objects.filter(school=w.north).first() or make_exchange(w)
+    return {"exchange_id": exchange.pk}
+
+
 MATRIX: dict[str, tuple[Args, Expect]] = {
     "home": (NO_ARGS, everyone("ok")),
     "healthz": (NO_ARGS, everyone("ok")),
@@ -296,6 +305,17 @@ MATRIX: dict[str, tuple[Args, Expect]] = {
     "events:door_walk_in": (north_event, everyone("not_allowed")),
     "events:family_event": (north_event, everyone("redirect")),
     "events:family_ics": (north_event, everyone("redirect")),
+    # Idea exchanges (juntos/listening/views.py): staff see their schools' exchanges; leaders,
+    # liaisons and the district admin create, open, moderate and close them; the family page
+    # needs a family session (everyone here is sent to the family sign-in).
+    "listening:list": (NO_ARGS, staff_only()),
+    "listening:new": (NO_ARGS, event_manager_rule()),
+    "listening:detail": (north_exchange, north_family_rule()),
+    "listening:open": (north_exchange, everyone("not_allowed")),
+    "listening:close": (north_exchange, everyone("not_allowed")),
+    "listening:moderate": (lambda w: {"idea_id": 1}, everyone("not_allowed")),
+    "listening:family_exchange": (north_exchange, everyone("redirect")),
+    "listening:family_react": (north_exchange, everyone("not_allowed")),
 }
 
 

@@ -1,0 +1,178 @@
+"""Idea exchanges: an open question to a group of families, their ideas and their reactions.
+
+Anonymity (docs/listening.md): nothing here names a family. A :class:`Participant` is an
+opaque pseudonym, an HMAC of (a key derived from ``SECRET_KEY``, the exchange, the caregiver),
+so that the same caregiver maps to the same participant within one exchange without the row
+holding a caregiver id, a phone number or an email address. Ideas and reactions point to the
+participant only. Immigration status is never asked for nor stored.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class IdeaExchange(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    class Source(models.TextChoices):
+        JUNTOS = "juntos", _("Juntos")
+        POLIS = "polis", _("Imported from Polis")
+
+    district = models.ForeignKey("people.District", on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey(
+        "people.School", on_delete=models.CASCADE, related_name="idea_exchanges"
+    )
+    question = models.TextField()
+    question_language = models.CharField(max_length=35, default="en")
+    # The reach pipeline's audience (juntos/messaging/audience.py): kind and its reference.
+    audience_kind = models.CharField(max_length=10, default="school")
+    audience_ref = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    opens_at = models.DateTimeField(null=True, blank=True)
+    closes_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        "people.Staff", null=True, blank=True, on_delete=models.RESTRICT, related_name="+"
+    )
+    # The Message that carried the question (its Deliveries say who was asked by SMS).
+    message = models.ForeignKey(
+        "messaging.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.JUNTOS)
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(question__regex=r"^\s*$"), name="exchange_question_required"
+            ),
+            models.CheckConstraint(
+                condition=Q(closes_at__isnull=True)
+                | Q(opens_at__isnull=True)
+                | Q(closes_at__gt=models.F("opens_at")),
+                name="exchange_closes_after_opening",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.question[:60]
+
+
+class Participant(models.Model):
+    """One anonymous person in one exchange: a pseudonym, never a caregiver id."""
+
+    exchange = models.ForeignKey(
+        IdeaExchange, on_delete=models.CASCADE, related_name="participants"
+    )
+    pseudonym = models.CharField(max_length=64)
+    language = models.CharField(max_length=35, default="en")
+    # The idea last sent to this participant by SMS: a "1", "2" or "3" reacts to it.
+    awaiting_idea = models.ForeignKey(
+        "Idea", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # When the exchange last texted them (an idea, or "no more ideas"): their SMS session
+    # stays open for a while after it (queries.SMS_SESSION).
+    offered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exchange", "pseudonym"], name="participant_unique_pseudonym"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"participant {self.pseudonym[:8]}"
+
+
+class Idea(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for moderation")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    class Channel(models.TextChoices):
+        PORTAL = "portal", _("Family page")
+        SMS = "sms", _("SMS")
+        IMPORT = "import", _("Imported")
+
+    exchange = models.ForeignKey(IdeaExchange, on_delete=models.CASCADE, related_name="ideas")
+    author = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="ideas"
+    )
+    text = models.TextField()
+    # The language the text is written in (detected, with the author's languages as a prior),
+    # and the language the author reads (their preference).
+    language = models.CharField(max_length=35)
+    declared_language = models.CharField(max_length=35, blank=True, default="")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    # Found automatically, for the moderator: [{"kind": "phone" | "email" | "name", "text": …}].
+    flags = models.JSONField(default=list, blank=True)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    # The comment id in an imported Polis conversation.
+    external_id = models.CharField(max_length=40, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        "people.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text__regex=r"^\s*$"), name="idea_text_required")
+        ]
+        indexes = [models.Index(fields=["exchange", "status"])]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Reaction(models.Model):
+    class Value(models.TextChoices):
+        AGREE = "agree", _("Agree")
+        DISAGREE = "disagree", _("Disagree")
+        PASS = "pass", _("Pass")
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="reactions")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="reactions")
+    value = models.CharField(max_length=10, choices=Value.choices)
+    channel = models.CharField(max_length=10, choices=Idea.Channel.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["idea", "participant"], name="reaction_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value} on {self.idea_id}"
+
+
+class IdeaRendition(models.Model):
+    """An idea in one reader's language, made once by the translation pipeline and kept."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="renditions")
+    language = models.CharField(max_length=35)
+    text = models.TextField()
+    method = models.CharField(max_length=10)
+    status = models.CharField(max_length=10)
+    machine_notice = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["idea", "language"], name="idea_rendition_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"idea {self.idea_id} in {self.language}"
