@@ -59,12 +59,16 @@ INCLUDE = re.compile(r"""{%\s*include\s+["']([^"'#]+)(?:#[^"']*)?["']""")
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]|%[sdif]|\{(\w*)\}")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Key:
     """One message: its context (``pgettext``) or None, and its msgid (the singular)."""
 
     context: str | None
     msgid: str
+
+    def __lt__(self, other: Key) -> bool:
+        # Sorted for stable reports: no context first (None does not compare with a str).
+        return (self.context or "", self.msgid) < (other.context or "", other.msgid)
 
 
 @dataclass(frozen=True)
