@@ -31,7 +31,14 @@ from django.utils.translation import gettext as _
 from juntos.language import pipeline, registry
 from juntos.language.detect import detect
 from juntos.language.templates_library import same_language
-from juntos.listening.models import Idea, IdeaExchange, IdeaRendition, Participant, Reaction
+from juntos.listening.models import (
+    Idea,
+    IdeaExchange,
+    IdeaFollower,
+    IdeaRendition,
+    Participant,
+    Reaction,
+)
 from juntos.messaging import audience as aud
 from juntos.messaging import fanout
 from juntos.messaging.actions import InputError, write_rendered_fanout
@@ -304,7 +311,14 @@ def do_close_due_exchanges(*, now: datetime | None = None) -> int:
 # --- Ideas and reactions ---------------------------------------------------------------------
 
 
-def do_add_idea(*, exchange: IdeaExchange, caregiver: Caregiver, text: str, channel: str) -> Idea:
+def do_add_idea(
+    *,
+    exchange: IdeaExchange,
+    caregiver: Caregiver,
+    text: str,
+    channel: str,
+    follow_up: bool = False,
+) -> Idea:
     """A family's idea, held for a moderator, with the flags found in it.
 
     The language is detected with the caregiver's languages as a prior; when nothing can be
@@ -326,7 +340,7 @@ def do_add_idea(*, exchange: IdeaExchange, caregiver: Caregiver, text: str, chan
         if not accepting(locked):
             raise InputError({"exchange": "closed"})
         participant = _participant(locked, caregiver)
-        return Idea.objects.create(
+        idea = Idea.objects.create(
             exchange=locked,
             author=participant,
             text=text,
@@ -335,6 +349,10 @@ def do_add_idea(*, exchange: IdeaExchange, caregiver: Caregiver, text: str, chan
             flags=flags,
             channel=channel,
         )
+        if follow_up:
+            # The family chose to be told what becomes of this idea (models.IdeaFollower).
+            IdeaFollower.objects.create(idea=idea, caregiver=caregiver)
+        return idea
 
 
 def do_moderate_idea(*, by: Staff, idea: Idea, approve: bool) -> Idea:

@@ -135,6 +135,12 @@ class Idea(models.Model):
     def __str__(self) -> str:
         return self.text[:60]
 
+    @property
+    def follow_up_caregiver_id(self) -> int | None:
+        """The caregiver who asked to hear what becomes of this idea, or None (anonymous)."""
+        follower = IdeaFollower.objects.filter(idea_id=self.pk).first()
+        return follower.caregiver_id if follower is not None else None
+
 
 class Reaction(models.Model):
     class Value(models.TextChoices):
@@ -176,3 +182,19 @@ class IdeaRendition(models.Model):
 
     def __str__(self) -> str:
         return f"idea {self.idea_id} in {self.language}"
+
+
+class IdeaFollower(models.Model):
+    """A family who asked to be told what the school does with their idea.
+
+    Ideas are anonymous. Only a family who ticks "tell me what happens with my idea" is written
+    here, apart from the idea's own row, so that the school can send them its "you said, we
+    did" updates (juntos/commitments). Nobody else's idea can be tied to a person.
+    """
+
+    idea = models.OneToOneField(Idea, on_delete=models.CASCADE, related_name="follower")
+    caregiver = models.ForeignKey("people.Caregiver", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"follower of idea {self.idea_id}"

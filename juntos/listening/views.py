@@ -206,6 +206,7 @@ def family_exchange(request: HttpRequest, exchange_id: int) -> HttpResponse:
                     caregiver=caregiver,
                     text=form.cleaned_data["text"],
                     channel=Idea.Channel.PORTAL,
+                    follow_up=request.POST.get("follow_up") == "on",
                 )
             except InputError as exc:
                 error = next(iter(exc.errors.values()))
