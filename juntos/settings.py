@@ -187,6 +187,11 @@ STATICFILES_DIRS: list[Path | tuple[str, Path]] = [BASE_DIR / "juntos" / "static
 NODE_MODULES = BASE_DIR / "node_modules"
 if (NODE_MODULES / "htmx.org" / "dist").is_dir():
     STATICFILES_DIRS.append(("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"))
+# The data-walk charts (juntos/insights/static/insights/walk.js): vega-embed draws Vega-Lite
+# specs with Vega; each package ships its browser build (*.min.js) in build/.
+for _vega_package in ("vega", "vega-lite", "vega-embed"):
+    if (NODE_MODULES / _vega_package / "build").is_dir():
+        STATICFILES_DIRS.append((f"vendor/{_vega_package}", NODE_MODULES / _vega_package / "build"))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = "media/"
 # Roster uploads can be large; they are written to disk, never held in memory.
