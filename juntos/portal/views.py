@@ -201,6 +201,19 @@ def _upcoming_conferences(caregiver: Caregiver) -> list[dict[str, Any]]:
     ]
 
 
+def _open_exchanges(caregiver: Caregiver) -> list[dict[str, object]]:
+    """The open questions the school asked this family (idea exchanges), each question in the
+    family's language when a translation exists (juntos/listening)."""
+    from juntos.listening.actions import do_render_question
+    from juntos.listening.queries import open_exchanges_for_caregiver
+
+    language = lang.of_caregiver(caregiver)
+    return [
+        {"exchange": exchange, "question": do_render_question(exchange=exchange, language=language)}
+        for exchange in open_exchanges_for_caregiver(caregiver)[:5]
+    ]
+
+
 def _home(request: HttpRequest, *, body: str = "", error: str = "") -> HttpResponse:
     caregiver = _family(request)
     return _page(
@@ -211,6 +224,7 @@ def _home(request: HttpRequest, *, body: str = "", error: str = "") -> HttpRespo
             "thread": queries.thread_for(caregiver),
             "events": _upcoming_events(caregiver),
             "conferences": _upcoming_conferences(caregiver),
+            "exchanges": _open_exchanges(caregiver),
             "body": body,
             "error": error,
             "max_chars": actions.REPLY_MAX_CHARS,
