@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from juntos.insights.queries import population_for
 from juntos.language.queries import may_use_queue
 from juntos.messaging.announcement_queries import may_print_paper
 from juntos.people.queries import scope_for
@@ -39,4 +40,6 @@ def staff_nav(request: HttpRequest) -> dict[str, Any]:
         items.append((_("Translations"), reverse("language:queue")))
     if may_print_paper(user):
         items.append((_("Letters and calls"), reverse("messaging:paper")))
+    if population_for(user) is not None:
+        items.append((_("Insights"), reverse("insights:index")))
     return {"staff_nav": items}

@@ -91,6 +91,17 @@ def event_manager_rule() -> Expect:
     return staff_only() | dict.fromkeys(denied, "forbidden")
 
 
+def insights_api_rule() -> Expect:
+    denied = ("counselor", "teacher", "other_teacher")
+    return api_rule() | dict.fromkeys(denied, "forbidden")
+
+
+def insights_rule() -> Expect:
+    """Insights pages: district admin, school leaders and liaisons (juntos/insights)."""
+    denied = ("counselor", "teacher", "other_teacher")
+    return staff_only() | dict.fromkeys(denied, "forbidden")
+
+
 def north_event(w: Any) -> dict[str, Any]:
     """A North Elementary event, created once by its school leader (juntos/events)."""
     from juntos.events.models import Event
@@ -316,6 +327,18 @@ MATRIX: dict[str, tuple[Args, Expect]] = {
     "listening:moderate": (lambda w: {"idea_id": 1}, everyone("not_allowed")),
     "listening:family_exchange": (north_exchange, everyone("redirect")),
     "listening:family_react": (north_exchange, everyone("not_allowed")),
+    # Insights (juntos/insights/views.py): leaders and liaisons of the school and the district
+    # admin; counselors and teachers 403. "How we count" holds no data: every staff member.
+    "insights:index": (NO_ARGS, insights_rule()),
+    "insights:how_we_count": (NO_ARGS, staff_only()),
+    "insights:export_csv": (NO_ARGS, insights_rule()),
+    "insights:unreached": (NO_ARGS, insights_rule()),
+    "insights:unreached_student": (lambda w: {"student_id": w.north_student.pk}, insights_rule()),
+    "insights:assign": (lambda w: {"student_id": 1}, everyone("not_allowed")),
+    "insights:attempt": (lambda w: {"student_id": 1}, everyone("not_allowed")),
+    "insights:contact": (lambda w: {"student_id": 1}, everyone("not_allowed")),
+    "api:insights_metrics": (NO_ARGS, insights_api_rule()),
+    "api:insights_unreached": (NO_ARGS, insights_api_rule()),
 }
 
 

@@ -24,7 +24,8 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from fractions import Fraction
+from typing import Any, Generic, TypeVar, cast
 
 MINIMUM = 5
 
@@ -61,7 +62,11 @@ _Key = Hashable
 
 
 def _suppress(
-    values: Mapping[_Key, int], lines: list[tuple[list[_Key], _Key | None]], *, minimum: int
+    values: Mapping[_Key, int],
+    lines: list[tuple[list[_Key], _Key | None]],
+    *,
+    minimum: int,
+    forced: frozenset[_Key] = frozenset(),
 ) -> set[_Key]:
     """The entries to hide, given each entry's count and the lines that add up.
 
@@ -72,8 +77,11 @@ def _suppress(
     3. a line whose total is shown and whose hidden cells hold 1 to ``minimum - 1`` people in
        all hides one more cell.
     "One more" is the line's smallest shown non-zero cell; when there is none, its total.
+    ``forced`` entries are hidden from the start whatever their count (a numerator whose
+    denominator is hidden, for example).
     """
     hidden = {key for key, count in values.items() if _is_small(count, minimum)}
+    hidden |= {key for key in forced if key in values}
     changed = True
     while changed:
         changed = False
@@ -109,14 +117,26 @@ def _cell(value: int, hidden: bool, minimum: int) -> Cell:
 
 
 def suppress_line(
-    counts: Mapping[K, int], *, total_shown: bool = True, minimum: int = MINIMUM
+    counts: Mapping[K, int],
+    *,
+    total_shown: bool = True,
+    minimum: int = MINIMUM,
+    hide: frozenset[K] = frozenset(),
 ) -> Line[K]:
-    """Suppress one line of counts (the groups of a breakdown) and its total."""
+    """Suppress one line of counts (the groups of a breakdown) and its total.
+
+    ``hide`` names groups that must be hidden whatever their count (their reason is
+    "complementary" unless they are small): the numerators of groups whose denominator is
+    hidden, so that a share cannot be recovered through its numerator.
+    """
     total_key = ("__total__",)
     values: dict[_Key, int] = dict(counts.items())
     values[total_key] = sum(counts.values())
     hidden = _suppress(
-        values, [(list(counts), total_key if total_shown else None)], minimum=minimum
+        values,
+        [(list(counts), total_key if total_shown else None)],
+        minimum=minimum,
+        forced=frozenset(hide),
     )
     return Line(
         {key: _cell(count, key in hidden, minimum) for key, count in counts.items()},
@@ -143,8 +163,11 @@ def suppress_table(
 
     A missing (row, column) pair counts as zero. Lines: each row with its total, each column
     with its total, the row totals with the grand total, the column totals with the grand
-    total. This protects against recovering a cell from any one line; the usual pattern it
-    produces (hidden cells in pairs across rows and columns) also resists combining lines.
+    total. The line rules protect against recovering a cell from any one line; combining
+    lines (a row total plus a column total against the grand total) can still pin a cell, so
+    after them every small hidden entry is checked against all published sums at once
+    (:func:`_determined`), and while one is pinned, one more total is hidden (the smaller
+    total of the pinned cell's row and column, else the grand total) and the rules re-run.
     """
     values: dict[_Key, int] = {(r, c): int(counts.get((r, c), 0)) for r in rows for c in columns}
     for r in rows:
@@ -161,12 +184,87 @@ def suppress_table(
     lines.append(([("row", r) for r in rows], grand))
     lines.append(([("column", c) for c in columns], grand))
     hidden = _suppress(values, lines, minimum=minimum)
+    while True:
+        pinned = [key for key in _determined(lines, hidden) if _is_small(values[key], minimum)]
+        if not pinned:
+            break
+        extra = _total_to_hide(pinned, values, hidden, grand)
+        if extra is None:
+            break
+        hidden = _suppress(values, lines, minimum=minimum, forced=frozenset({*hidden, extra}))
     return Table(
         {(r, c): _cell(values[(r, c)], (r, c) in hidden, minimum) for r in rows for c in columns},
         {r: _cell(values[("row", r)], ("row", r) in hidden, minimum) for r in rows},
         {c: _cell(values[("column", c)], ("column", c) in hidden, minimum) for c in columns},
         _cell(values[grand], grand in hidden, minimum),
     )
+
+
+def _determined(lines: list[tuple[list[_Key], _Key | None]], hidden: set[_Key]) -> set[_Key]:
+    """The hidden entries whose value the published sums fix exactly.
+
+    Each line with a shown or hidden total is an equation over the hidden entries (the shown
+    ones are constants). An entry is fixed when every solution of the homogeneous system has
+    it at zero: in the reduced row echelon form it is a pivot whose row has no free column.
+    Exact arithmetic (fractions); the tables are small (languages by schools).
+    """
+    variables = sorted(hidden, key=str)
+    index = {key: position for position, key in enumerate(variables)}
+    equations: list[dict[int, Fraction]] = []
+    for cells, total in lines:
+        if total is None:
+            continue
+        row: dict[int, Fraction] = {}
+        for key in cells:
+            if key in index:
+                row[index[key]] = row.get(index[key], Fraction(0)) + 1
+        if total in index:
+            row[index[total]] = row.get(index[total], Fraction(0)) - 1
+        row = {column: value for column, value in row.items() if value}
+        if row:
+            equations.append(row)
+    pivots: dict[int, dict[int, Fraction]] = {}  # pivot column -> its reduced row
+    for equation in equations:
+        row = dict(equation)
+        for column, reduced in pivots.items():
+            factor = row.get(column)
+            if factor:
+                for other, value in reduced.items():
+                    row[other] = row.get(other, Fraction(0)) - factor * value
+                row = {c: v for c, v in row.items() if v}
+        if not row:
+            continue
+        column = min(row)
+        lead = row[column]
+        row = {c: v / lead for c, v in row.items()}
+        for other_column, reduced in pivots.items():
+            factor = reduced.get(column)
+            if factor:
+                for c, v in row.items():
+                    reduced[c] = reduced.get(c, Fraction(0)) - factor * v
+                pivots[other_column] = {c: v for c, v in reduced.items() if v}
+        pivots[column] = row
+    return {
+        variables[column]
+        for column, row in pivots.items()
+        if all(c == column or c in pivots for c in row)
+    }
+
+
+def _total_to_hide(
+    pinned: list[_Key], values: Mapping[_Key, int], hidden: set[_Key], grand: _Key
+) -> _Key | None:
+    """One more total to hide so that the pinned entries are no longer fixed: the smaller
+    shown total of a pinned cell's row and column; for a pinned total, the grand total."""
+    candidates: list[_Key] = []
+    for key in pinned:
+        parts = cast(tuple[Any, ...], key)
+        if len(parts) == 2 and parts[0] not in ("row", "column"):
+            candidates.extend([("row", parts[0]), ("column", parts[1])])
+    shown = [key for key in candidates if key not in hidden]
+    if shown:
+        return min(shown, key=lambda key: (values[key], str(key)))
+    return grand if grand not in hidden else None
 
 
 @dataclass(frozen=True)

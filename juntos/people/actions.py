@@ -237,3 +237,96 @@ def do_sweep_roster_imports(*, waiting_after_s: float = 60.0, stuck_after_s: flo
             enqueue(run_roster_import, run_id)
             requeued.append(run_id)
     return len(requeued)
+
+
+def _correct_contact_point(caregiver: Any, kind: str, value: str, *, sms_capable: bool) -> None:
+    """Make ``value`` the caregiver's first contact point of ``kind`` (the one messages use:
+    the fan-out takes the first live one by id), replacing the wrong value in place."""
+    from django.db.models import Q
+
+    from juntos.people.models import ContactPoint
+
+    rows = list(caregiver.contacts.filter(kind=kind).order_by("pk"))
+    duplicate = next((row for row in rows[1:] if row.value == value), None)
+    # A number that texted STOP stays opted out: a correction is not consent.
+    opted_out_at = duplicate.opted_out_at if duplicate is not None else None
+    if duplicate is not None:
+        ContactPoint.objects.filter(pk=duplicate.pk).delete()
+    if not rows:
+        ContactPoint.objects.create(
+            caregiver=caregiver, kind=kind, value=value, sms_capable=sms_capable
+        )
+        return
+    first = rows[0]
+    if first.value == value:
+        opted_out_at = first.opted_out_at
+    ContactPoint.objects.filter(Q(pk=first.pk)).update(
+        value=value,
+        sms_capable=sms_capable,
+        label=ContactPoint.Label.MOBILE if kind == ContactPoint.Kind.PHONE else first.label,
+        failing_since=None,
+        opted_out_at=opted_out_at,
+        from_roster=False,
+    )
+
+
+def do_correct_contact(
+    *,
+    actor: Any,
+    caregiver_id: int,
+    phone: str = "",
+    sms_capable: bool = True,
+    email: str = "",
+    language: str = "",
+    context: str,
+) -> Any:
+    """Correct a family's contact data in place; the next message uses it.
+
+    ``phone`` (E.164) replaces the caregiver's first phone number, ``email`` (lower-cased)
+    their first email, ``language`` their preferred language. The corrected channel is added
+    to the end of their channel preferences when none of their preferences could use it (a
+    family whose only preference was a bounced email now gets texts). One transaction; one
+    audit entry naming what changed (not the values).
+    """
+    from django.db import transaction
+
+    from juntos.language import registry
+    from juntos.people.models import Caregiver, ContactPoint
+
+    with transaction.atomic():
+        caregiver = Caregiver.objects.select_for_update().get(pk=caregiver_id)
+        changed: list[str] = []
+        preferences = list(caregiver.channel_preferences or [])
+        if phone:
+            _correct_contact_point(
+                caregiver, ContactPoint.Kind.PHONE, phone, sms_capable=sms_capable
+            )
+            channel = "sms" if sms_capable else "voice"
+            if not {"sms", "voice"} & set(preferences):
+                preferences.append(channel)
+            changed.append("phone")
+        if email:
+            _correct_contact_point(
+                caregiver, ContactPoint.Kind.EMAIL, email.strip().lower(), sms_capable=False
+            )
+            if "email" not in preferences:
+                preferences.append("email")
+            changed.append("email")
+        fields = []
+        if preferences != list(caregiver.channel_preferences or []):
+            caregiver.channel_preferences = preferences
+            fields.append("channel_preferences")
+        if language:
+            caregiver.preferred_language = registry.normalize(language)
+            fields.append("preferred_language")
+            changed.append("language")
+        if fields:
+            caregiver.save(update_fields=fields)
+        AuditEntry.objects.create(
+            actor_id=_actor_id(actor),
+            action=AuditEntry.Action.CHANGE,
+            object_type="caregiver",
+            object_id=caregiver.pk,
+            context=f"{context} corrected {','.join(changed) or 'nothing'}"[:300],
+        )
+    return caregiver

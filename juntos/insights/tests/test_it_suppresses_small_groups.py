@@ -129,3 +129,27 @@ def test_no_hidden_cell_of_a_table_can_be_recovered(grid: list[list[int]]) -> No
             assert _another_value_fits(counts, hidden, key, sums, bound), (
                 f"{key} can be recovered from the published table"
             )
+
+
+def test_a_cell_pinned_by_a_row_and_a_column_total_is_protected() -> None:
+    # Found by the property above. After the line rules, the middle cell of the last row (1)
+    # was hidden, but row 2's total (6) + column 1's total (6) - the grand total (11) = 1 gave
+    # it back (the other hidden cells of that row and column are exactly the rest of the
+    # grand total). One more total is hidden.
+    grid = [[0, 1, 0], [0, 4, 0], [1, 1, 4]]
+    counts = {(r, c): grid[r][c] for r in range(3) for c in range(3)}
+    table = suppress_table(counts, rows=[0, 1, 2], columns=[0, 1, 2])
+    assert table.cells[(2, 1)].suppressed
+    shown = [table.row_totals[2].value, table.column_totals[1].value, table.total.value]
+    assert None in shown
+    cells = {k: v for k, v in counts.items() if table.cells[k].suppressed}
+    sums: list[tuple[list[tuple[int, int]], int]] = []
+    for r in range(3):
+        if (row_total := table.row_totals[r].value) is not None:
+            sums.append(([(r, c) for c in range(3)], row_total))
+    for c in range(3):
+        if (column_total := table.column_totals[c].value) is not None:
+            sums.append(([(r, c) for r in range(3)], column_total))
+    if (grand := table.total.value) is not None:
+        sums.append((list(counts), grand))
+    assert _another_value_fits(counts, list(cells), (2, 1), sums, sum(counts.values()))
