@@ -32,9 +32,10 @@ def staff_nav(request: HttpRequest) -> dict[str, Any]:
         (_("Announcements"), reverse("messaging:announcement_list")),
         (_("Events"), reverse("events:list")),
         (_("Conferences"), reverse("conferences:index")),
-        (_("Outbox"), reverse("messaging:outbox")),
         (_("Idea exchanges"), reverse("listening:list")),
         (_("Teams"), reverse("teams:list")),
+        (_("Commitments"), reverse("commitments:list")),
+        (_("Outbox"), reverse("messaging:outbox")),
     ]
     if may_use_queue(user):
         items.append((_("Translations"), reverse("language:queue")))

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "juntos.listening",
     "juntos.insights",
     "juntos.teams",
+    "juntos.commitments",
 ]
 
 MIDDLEWARE = [

@@ -160,9 +160,35 @@ def north_exchange(w: Any) -> dict[str, Any]:
     return {"exchange_id": exchange.pk}
 
 
+def north_commitment(w: Any) -> dict[str, Any]:
+    """A public commitment of North Elementary, made once by its school leader (commitments)."""
+    from juntos.commitments.actions import do_create_commitment
+    from juntos.commitments.models import Commitment
+    from juntos.people.models import Staff
+
+    commitment = Commitment.objects.filter(school=w.north).first() or do_create_commitment(
+        by=Staff.objects.get(user=w.personas["school_leader"]),
+        school=w.north,
+        kind="action",
+        title="Interpreters at every meeting",
+    )
+    return {"commitment_id": commitment.pk}
+
+
 MATRIX: dict[str, tuple[Args, Expect]] = {
     "home": (NO_ARGS, everyone("ok")),
+    # "You said, we did" (juntos/commitments): staff of the school see; leaders, liaisons and
+    # the district admin create and change status; the public board needs no sign-in.
+    "commitments:list": (NO_ARGS, staff_only()),
+    "commitments:new": (NO_ARGS, event_manager_rule()),
+    "commitments:detail": (north_commitment, north_family_rule()),
+    "commitments:link": (north_commitment, everyone("not_allowed")),
+    "commitments:unlink": (lambda w: north_commitment(w) | {"link_id": 1}, everyone("not_allowed")),
+    "commitments:status": (north_commitment, everyone("not_allowed")),
+    "commitments:board": (lambda w: {"school_id": w.north.pk}, everyone("ok")),
     "healthz": (NO_ARGS, everyone("ok")),
+    # Django's language switch: a GET changes nothing and goes back (to "/" without a page).
+    "set_language": (NO_ARGS, everyone("redirect")),
     "people:login": (
         NO_ARGS,
         {p: ("redirect" if p in STAFF or p == "outsider" else "ok") for p in PERSONAS},
@@ -207,8 +233,6 @@ MATRIX: dict[str, tuple[Args, Expect]] = {
     # Announcements, saved lists, paper batches, calls (juntos/messaging/announcement_views.py).
     "messaging:announcement_list": (NO_ARGS, staff_only()),
     "messaging:announcement_new": (NO_ARGS, staff_only()),
-    # Django's language switch: a GET changes nothing and goes back (to "/" without a page).
-    "set_language": (NO_ARGS, everyone("redirect")),
     "messaging:announcement_detail": (
         lambda w: {"announcement_id": _announcements().north_draft(w).pk},
         staff_only() | {"teacher": "missing", "other_teacher": "missing"},
