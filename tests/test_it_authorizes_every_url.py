@@ -363,6 +363,8 @@ MATRIX: dict[str, tuple[Args, Expect]] = {
     "insights:contact": (lambda w: {"student_id": 1}, everyone("not_allowed")),
     "api:insights_metrics": (NO_ARGS, insights_api_rule()),
     "api:insights_unreached": (NO_ARGS, insights_api_rule()),
+    "api:listening_exchanges": (NO_ARGS, api_rule()),
+    "api:listening_exchange": (north_exchange, api_rule(other_teacher="missing")),
 }
 
 
