@@ -13,10 +13,12 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from ninja.errors import HttpError
 from ninja.security import django_auth
 
 from juntos.listening import queries
 from juntos.listening.models import Idea, IdeaExchange, IdeaRendition
+from juntos.people.queries import scope_for
 
 router = Router(tags=["listening"], auth=django_auth)
 
@@ -49,6 +51,11 @@ class ExchangeDetailOut(ExchangeOut):
     ideas: list[IdeaOut]
 
 
+def _require_staff(request: HttpRequest) -> None:
+    if not scope_for(request.user).is_staff_member:
+        raise HttpError(403, "Only school and district staff read idea exchanges.")
+
+
 def _exchange(exchange: IdeaExchange) -> dict[str, object]:
     return {
         "id": exchange.pk,
@@ -64,6 +71,7 @@ def _exchange(exchange: IdeaExchange) -> dict[str, object]:
 
 @router.get("/listening/exchanges", response=list[ExchangeOut], url_name="listening_exchanges")
 def exchanges(request: HttpRequest) -> list[dict[str, object]]:
+    _require_staff(request)
     return [_exchange(e) for e in queries.exchanges_for(request.user).order_by("-pk")[:200]]
 
 
@@ -73,6 +81,7 @@ def exchanges(request: HttpRequest) -> list[dict[str, object]]:
     url_name="listening_exchange",
 )
 def exchange(request: HttpRequest, exchange_id: int) -> dict[str, object]:
+    _require_staff(request)
     found = queries.access_exchange(request.user, exchange_id)
     shown = [Idea.Status.APPROVED]
     if queries.can_manage(request.user, found):
