@@ -26,6 +26,7 @@ SWEEPERS: tuple[str, ...] = (
     "juntos.messaging.actions.do_send_due_announcements",
     "juntos.portal.actions.do_forget_magic_links",
     "juntos.conferences.actions.do_send_conference_reminders",
+    "juntos.events.actions.do_send_event_reminders",
     "juntos.teams.actions.do_remind_charter_reviews",
     "juntos.listening.actions.do_close_due_exchanges",
 )

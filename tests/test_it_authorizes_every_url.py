@@ -334,6 +334,7 @@ MATRIX: dict[str, tuple[Args, Expect]] = {
     "events:detail": (north_event, north_family_rule()),
     "events:ics": (north_event, north_family_rule()),
     "events:invite": (north_event, everyone("not_allowed")),
+    "events:cancel": (north_event, everyone("not_allowed")),
     "events:door": (north_event, event_manager_rule() | {"other_teacher": "missing"}),
     "events:door_mark": (north_event, everyone("not_allowed")),
     "events:door_undo": (north_event, everyone("not_allowed")),

@@ -8,11 +8,11 @@ commit.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from juntos.events.invitations import event_contexts
@@ -223,8 +223,8 @@ def do_record_rsvp(
 
     Capacity: a "yes" that would take the event past its capacity is kept with
     ``waitlisted = True`` (the family page says so, and staff see the waiting list); a family
-    already counted keeps its place when it changes its needs. A "no" or "maybe" frees its place
-    (nobody is moved up automatically: staff decide, and tell the family).
+    already counted keeps its place when it changes its needs. A "no" or "maybe" frees its place,
+    and the first family on the waiting list is moved up and told (``promote_from_waitlist``).
     """
     errors: dict[str, str] = {}
     if answer not in Rsvp.Answer.values:
@@ -272,7 +272,17 @@ def do_record_rsvp(
             "channel": channel,
             "answered_at": now,
         }
+        if previous is None or previous.answer != answer:
+            fields["reminded_at"] = None  # a new "yes" is reminded again
         rsvp, _ = Rsvp.objects.update_or_create(event=locked, caregiver=caregiver, defaults=fields)
+        if (
+            previous is not None
+            and previous.answer == Rsvp.Answer.YES
+            and not previous.waitlisted
+            and answer != Rsvp.Answer.YES
+        ):
+            # A place was freed: the first family waiting gets it, and is told.
+            promote_from_waitlist(locked)
     return rsvp
 
 
@@ -315,3 +325,138 @@ def do_remove_attendance(*, event: Event, attendance_id: int) -> None:
     """Undo a tap at the door (a wrong family marked present)."""
     with transaction.atomic():
         Attendance.objects.filter(event=event, pk=attendance_id).delete()
+
+
+# --- Cancelling, reminding, the waiting list (through the reach pipeline) ----------------------
+
+REMIND_BEFORE = timedelta(hours=30)  # the day before, whatever the hour the event starts
+
+
+def _family_context(
+    event: Event, caregiver: Caregiver, option: TimeOption | None
+) -> dict[str, str]:
+    """The event's title and place in the caregiver's language, its date and time in their
+    words (plain text: the conversation message fills a template with strings)."""
+    from juntos.events.invitations import when
+
+    language = registry.normalize(caregiver.preferred_language)
+    policy = pipeline.TranslationPolicy.for_district(event.district_id)
+    source = registry.normalize(event.source_language)
+    title = pipeline.translate(event.title, source=source, target=language, district_policy=policy)
+    place = pipeline.translate(
+        event.place or event.school.name, source=source, target=language, district_policy=policy
+    )
+    options = [option] if option is not None else list(event.time_options.order_by("starts_at"))
+    date_text, time_text = when(options, event, language)
+    return {
+        "event": title.text,
+        "place": place.text,
+        "school": event.school.name,
+        "date": date_text,
+        "time": time_text,
+    }
+
+
+def _tell(by: Staff, event: Event, caregiver: Caregiver, key: str, *, body: str = "",
+          option: TimeOption | None = None) -> None:  # fmt: skip
+    from juntos.messaging.actions import do_open_conversation, do_send_conversation_message
+
+    conversation = do_open_conversation(caregiver=caregiver, owner=by, school=event.school)
+    do_send_conversation_message(
+        by=by,
+        conversation=conversation,
+        body=body,
+        kind=Message.Kind.SYSTEM,
+        template_key=key,
+        context=_family_context(event, caregiver, option),
+    )
+
+
+def do_cancel_event(*, by: Staff, event: Event, reason: str = "") -> int:
+    """Cancel a published or draft event and tell every invited family that had not said no,
+    in their language (``event.cancelled``; ``reason`` is the school's own words, translated
+    like any message). Texted answers are no longer read as answers. Returns how many families
+    were told."""
+    with transaction.atomic():
+        locked = Event.objects.select_for_update().select_related("school").get(pk=event.pk)
+        if locked.status == Event.Status.CANCELLED:
+            raise InputError({"event": "This event is already cancelled."})
+        locked.status = Event.Status.CANCELLED
+        locked.save(update_fields=["status"])
+        said_no = set(
+            Rsvp.objects.filter(event=locked, answer=Rsvp.Answer.NO).values_list(
+                "caregiver_id", flat=True
+            )
+        )
+        told = 0
+        for invitation in locked.invitations.select_related("caregiver").order_by("pk"):
+            if invitation.caregiver_id in said_no or not invitation.caregiver.is_active:
+                continue
+            _tell(by, locked, invitation.caregiver, "event.cancelled", body=reason.strip())
+            told += 1
+    return told
+
+
+def _sender(event: Event) -> Staff:
+    return event.created_by
+
+
+def do_send_event_reminders(*, now: datetime | None = None) -> int:
+    """The day before: remind each family who said yes (and has a place) of the time they
+    chose, once per answer (claimed with a conditional UPDATE; safe to run twice)."""
+    now = now or timezone.now()
+    due = (
+        Rsvp.objects.filter(
+            answer=Rsvp.Answer.YES,
+            waitlisted=False,
+            reminded_at__isnull=True,
+            event__status=Event.Status.PUBLISHED,
+            caregiver__is_active=True,
+        )
+        .filter(
+            Q(time_option__starts_at__gt=now, time_option__starts_at__lte=now + REMIND_BEFORE)
+            | Q(
+                time_option__isnull=True,
+                event__time_options__starts_at__gt=now,
+                event__time_options__starts_at__lte=now + REMIND_BEFORE,
+            )
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    sent = 0
+    for rsvp_id in list(due):
+        with transaction.atomic():
+            if not Rsvp.objects.filter(pk=rsvp_id, reminded_at__isnull=True).update(
+                reminded_at=now
+            ):
+                continue
+            rsvp = Rsvp.objects.select_related(
+                "event__school", "event__created_by", "caregiver", "time_option"
+            ).get(pk=rsvp_id)
+            _tell(_sender(rsvp.event), rsvp.event, rsvp.caregiver, "event.reminder",
+                  option=rsvp.time_option)  # fmt: skip
+            sent += 1
+    return sent
+
+
+def promote_from_waitlist(event: Event) -> list[Rsvp]:
+    """Give freed places to the waiting list, first come first served, and tell each family
+    promoted (``event.place_freed``). Call inside the transaction that freed the place, with
+    the event locked."""
+    if event.capacity is None:
+        return []
+    taken = Rsvp.objects.filter(event=event, answer=Rsvp.Answer.YES, waitlisted=False).count()
+    free = event.capacity - taken
+    if free <= 0:
+        return []
+    promoted = list(
+        Rsvp.objects.filter(event=event, answer=Rsvp.Answer.YES, waitlisted=True)
+        .select_related("caregiver", "time_option")
+        .order_by("answered_at", "pk")[:free]
+    )
+    for rsvp in promoted:
+        rsvp.waitlisted = False
+        rsvp.save(update_fields=["waitlisted"])
+        _tell(_sender(event), event, rsvp.caregiver, "event.place_freed", option=rsvp.time_option)
+    return promoted

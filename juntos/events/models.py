@@ -133,6 +133,8 @@ class Rsvp(models.Model):
     interpreter_language = models.CharField(max_length=35, blank=True, default="")
     channel = models.CharField(max_length=10, choices=Channel.choices)
     answered_at = models.DateTimeField(default=timezone.now)
+    # When the day-before reminder went (once per answer: a new "yes" may be reminded again).
+    reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

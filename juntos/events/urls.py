@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:event_id>/", views.event_detail, name="detail"),
     path("<int:event_id>.ics", views.event_ics, name="ics"),
     path("<int:event_id>/invite/", views.event_invite, name="invite"),
+    path("<int:event_id>/cancel/", views.event_cancel, name="cancel"),
     path("<int:event_id>/door/", views.event_door, name="door"),
     path("<int:event_id>/door/mark/", views.door_mark, name="door_mark"),
     path("<int:event_id>/door/undo/", views.door_undo, name="door_undo"),

@@ -167,6 +167,25 @@ def event_invite(request: HttpRequest, event_id: int) -> HttpResponse:
     return redirect("events:detail", event_id=event.pk)
 
 
+@require_POST
+@staff_required
+def event_cancel(request: HttpRequest, event_id: int) -> HttpResponse:
+    event = _managed(request, event_id)
+    try:
+        told = actions.do_cancel_event(
+            by=_staff(request), event=event, reason=request.POST.get("reason", "")
+        )
+    except InputError as exc:
+        messages.error(request, " ".join(exc.errors.values()))
+    else:
+        messages.success(
+            request,
+            _("The event is cancelled; %(count)s families were told in their languages.")
+            % {"count": told},
+        )
+    return redirect("events:detail", event_id=event.pk)
+
+
 @require_GET
 @staff_required
 def event_ics(request: HttpRequest, event_id: int) -> HttpResponse:

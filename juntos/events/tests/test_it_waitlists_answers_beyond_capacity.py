@@ -1,4 +1,5 @@
-"""A "yes" beyond the event's capacity is kept on the waiting list; a family's own place holds."""
+"""A "yes" beyond the event's capacity is kept on the waiting list; a family's own place holds;
+a freed place goes to the first family waiting."""
 
 from __future__ import annotations
 
@@ -29,12 +30,13 @@ def test_the_second_yes_waits_and_changing_needs_keeps_a_place(world: World) -> 
         channel=Rsvp.Channel.PORTAL,
     )
     assert not again.waitlisted and again.childcare_children == 3
-    # A "no" frees the place for the next "yes"; nobody is moved up behind the school's back.
+    # A "no" frees the place: the first family waiting gets it (and is told: see
+    # test_it_cancels_reminds_and_moves_up_families); a later "yes" waits in turn.
     do_record_rsvp(caregiver=world.north_family, event=event, answer="no", channel="portal")
     second.refresh_from_db()
-    assert second.waitlisted
+    assert not second.waitlisted
     late = do_record_rsvp(caregiver=third, event=event, answer="yes", channel="staff")
-    assert not late.waitlisted
+    assert late.waitlisted
     # Needs are only kept with a "yes".
     no = Rsvp.objects.get(caregiver=world.north_family)
     assert (no.childcare_children, no.needs_ride, no.time_option) == (0, False, None)
