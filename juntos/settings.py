@@ -230,6 +230,7 @@ CELERY_BEAT_SCHEDULE = {
     "forget-magic-links": {"task": "portal.forget_magic_links", "schedule": 900.0},
     "conference-reminders": {"task": "conferences.send_reminders", "schedule": 15 * 60.0},
     "event-reminders": {"task": "events.send_reminders", "schedule": 15 * 60.0},
+    "weekly-digests": {"task": "insights.send_weekly_digests", "schedule": 60 * 60.0},
     "charter-reviews": {"task": "teams.remind_charter_reviews", "schedule": 60 * 60.0},
     "close-due-exchanges": {"task": "listening.close_due_exchanges", "schedule": 15 * 60.0},
 }

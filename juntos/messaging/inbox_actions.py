@@ -116,11 +116,14 @@ def _notice_text(notice: str, conversation: Conversation) -> tuple[str, str]:
     return subject, body
 
 
-def _email_configured() -> bool:
+def email_configured() -> bool:
     """An email backend was chosen (``EMAIL_URL``, or a backend other than Django's default
     SMTP to localhost, such as the test suite's in-memory one)."""
     default = "django.core.mail.backends.smtp.EmailBackend"
     return bool(settings.EMAIL_URL) or default != settings.EMAIL_BACKEND
+
+
+_email_configured = email_configured
 
 
 def do_send_staff_notice(
