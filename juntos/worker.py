@@ -27,6 +27,7 @@ SWEEPERS: tuple[str, ...] = (
     "juntos.portal.actions.do_forget_magic_links",
     "juntos.conferences.actions.do_send_conference_reminders",
     "juntos.events.actions.do_send_event_reminders",
+    "juntos.insights.digest.do_send_weekly_digests",
     "juntos.teams.actions.do_remind_charter_reviews",
     "juntos.listening.actions.do_close_due_exchanges",
 )
