@@ -184,6 +184,17 @@ def family_book(request: HttpRequest) -> HttpResponse:
         raise Http404("No family session.")
     if request.method == "GET":
         return _family_page(request, caregiver)
+    if "cancel" in request.POST:
+        # The family's own booking only: another family's id is "not found".
+        booking = Booking.objects.filter(
+            pk=request.POST["cancel"] if request.POST["cancel"].isdigit() else 0,
+            caregiver=caregiver,
+            status=Booking.Status.BOOKED,
+        ).first()
+        if booking is None:
+            raise Http404("No such meeting.")
+        actions.do_cancel_booking(booking=booking)
+        return redirect("conferences:family_book")
     try:
         slot_id, student_id = int(request.POST["slot"]), int(request.POST["student"])
     except (KeyError, ValueError) as exc:
