@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from juntos.language import registry
+from juntos.listening.demo import build_demo_listening
 from juntos.messaging.demo import build_demo_messaging
 from juntos.people import demo
 from juntos.people.models import ContactPoint, District
@@ -73,6 +74,7 @@ class Command(BaseCommand):
             district = District.objects.get(slug=demo.DISTRICT_SLUG)
             summary.counts.update(build_demo_messaging(district=district, seed=seed))
             summary.counts.update(build_demo_teams(district=district))
+            summary.counts.update(build_demo_listening(district=district, seed=seed))
         self.print_summary(summary, time.monotonic() - started)
 
     def print_summary(self, summary: demo.DemoSummary, seconds: float | None) -> None:
