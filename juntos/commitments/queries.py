@@ -24,6 +24,7 @@ from juntos.messaging.models import Message
 from juntos.messaging.queries import conversations_for
 from juntos.people.models import Role, School, StudentSchool
 from juntos.people.queries import schools_for, scope_for
+from juntos.teams.models import Member
 
 MANAGER_ROLES = (Role.SCHOOL_LEADER, Role.LIAISON)
 SEARCH_LIMIT = 20
@@ -59,6 +60,12 @@ def manageable_schools(user: Any) -> QuerySet[School]:
         scope.staff.roles.filter(role__in=MANAGER_ROLES, school__isnull=False).values_list(
             "school_id", flat=True
         )
+    )
+    # A cochair of a school's partnership team answers for its commitments too.
+    ids |= set(
+        Member.objects.filter(
+            staff=scope.staff, cochair=True, active=True, team__school__isnull=False
+        ).values_list("team__school_id", flat=True)
     )
     return School.objects.filter(pk__in=ids)
 

@@ -91,3 +91,20 @@ def test_who_cited_an_input_or_a_manager_may_stop_citing_it(world: World) -> Non
         == 302
     )
     assert not InputLink.objects.exists()
+
+
+def test_a_teacher_who_cochairs_the_team_manages_the_schools_commitments(world: World) -> None:
+    from django.test import Client
+
+    from juntos.people.models import Staff
+    from juntos.teams.actions import do_add_member, do_create_team
+
+    client = Client()
+    client.force_login(world.personas["teacher"])
+    form = {"school": world.north.pk, "kind": "action", "title": "Saturday meetings"}
+    assert client.post("/commitments/new/", form).status_code in (400, 403)
+    team = do_create_team(district_id=world.district.pk, school_id=world.north.pk, name="Team")
+    do_add_member(team=team, role="teacher", cochair=True,
+                  staff=Staff.objects.get(user=world.personas["teacher"]))  # fmt: skip
+    response = client.post("/commitments/new/", form)
+    assert response.status_code == 302
