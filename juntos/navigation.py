@@ -35,6 +35,7 @@ def staff_nav(request: HttpRequest) -> dict[str, Any]:
         (_("Idea exchanges"), reverse("listening:list")),
         (_("Teams"), reverse("teams:list")),
         (_("Commitments"), reverse("commitments:list")),
+        (_("Surveys"), reverse("surveys:list")),
         (_("Outbox"), reverse("messaging:outbox")),
     ]
     if may_use_queue(user):

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "juntos.insights",
     "juntos.teams",
     "juntos.commitments",
+    "juntos.surveys",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ urlpatterns = [
     path("insights/", include("juntos.insights.urls")),
     path("teams/", include("juntos.teams.urls")),
     path("commitments/", include("juntos.commitments.urls")),
+    path("surveys/", include("juntos.surveys.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

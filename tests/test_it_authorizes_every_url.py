@@ -175,6 +175,15 @@ def north_commitment(w: Any) -> dict[str, Any]:
     return {"commitment_id": commitment.pk}
 
 
+def north_survey(w: Any) -> dict[str, Any]:
+    """A North Elementary survey, created once by its school leader (juntos/surveys)."""
+    from juntos.surveys.models import Survey
+    from juntos.surveys.tests.helpers import make_survey
+
+    survey = Survey.objects.filter(school=w.north).first() or make_survey(w)
+    return {"survey_id": survey.pk}
+
+
 MATRIX: dict[str, tuple[Args, Expect]] = {
     "home": (NO_ARGS, everyone("ok")),
     # "You said, we did" (juntos/commitments): staff of the school see; leaders, liaisons and
@@ -366,6 +375,17 @@ MATRIX: dict[str, tuple[Args, Expect]] = {
     "api:insights_unreached": (NO_ARGS, insights_api_rule()),
     "api:listening_exchanges": (NO_ARGS, api_rule()),
     "api:listening_exchange": (north_exchange, api_rule(other_teacher="missing")),
+    # Surveys (juntos/surveys/views.py): staff of the school see results (aggregates only);
+    # leaders, liaisons and the district admin run waves, print codes and type in paper forms;
+    # the family page takes a one-time token (an unknown one is 404 for everyone).
+    "surveys:list": (NO_ARGS, staff_only()),
+    "surveys:detail": (north_survey, north_family_rule()),
+    "surveys:export": (north_survey, north_family_rule()),
+    "surveys:open": (north_survey, everyone("not_allowed")),
+    "surveys:close": (north_survey, everyone("not_allowed")),
+    "surveys:codes": (north_survey, event_manager_rule() | {"other_teacher": "missing"}),
+    "surveys:paper": (north_survey, event_manager_rule() | {"other_teacher": "missing"}),
+    "surveys:family": (lambda w: {"token": "not-a-token"}, everyone("missing")),
 }
 
 
