@@ -234,6 +234,7 @@ CELERY_BEAT_SCHEDULE = {
     "weekly-digests": {"task": "insights.send_weekly_digests", "schedule": 60 * 60.0},
     "charter-reviews": {"task": "teams.remind_charter_reviews", "schedule": 60 * 60.0},
     "close-due-exchanges": {"task": "listening.close_due_exchanges", "schedule": 15 * 60.0},
+    "refresh-listening-analyses": {"task": "listening.refresh_analyses", "schedule": 5 * 60.0},
 }
 
 # Which column of users.csv carries a OneRoster user's home language (an extension column).

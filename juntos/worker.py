@@ -30,6 +30,7 @@ SWEEPERS: tuple[str, ...] = (
     "juntos.insights.digest.do_send_weekly_digests",
     "juntos.teams.actions.do_remind_charter_reviews",
     "juntos.listening.actions.do_close_due_exchanges",
+    "juntos.listening.analysis.do_refresh_analyses",
 )
 
 

@@ -361,6 +361,16 @@ MATRIX: dict[str, tuple[Args, Expect]] = {
     "listening:moderate": (lambda w: {"idea_id": 1}, everyone("not_allowed")),
     "listening:family_exchange": (north_exchange, everyone("redirect")),
     "listening:family_react": (north_exchange, everyone("not_allowed")),
+    # Opinion groups, themes and the strengths-and-needs report (juntos/listening/analysis.py).
+    "listening:opinion_recompute": (north_exchange, everyone("not_allowed")),
+    "listening:themes": (north_exchange, north_family_rule()),
+    "listening:themes_recompute": (north_exchange, everyone("not_allowed")),
+    "listening:theme_move": (north_exchange, everyone("not_allowed")),
+    "listening:theme_rename": (lambda w: {"theme_id": 1}, everyone("not_allowed")),
+    "listening:theme_merge": (lambda w: {"theme_id": 1}, everyone("not_allowed")),
+    "listening:theme_split": (lambda w: {"theme_id": 1}, everyone("not_allowed")),
+    "listening:theme_sort": (lambda w: {"theme_id": 1}, everyone("not_allowed")),
+    "listening:school_report": (lambda w: {"school_id": w.north.pk}, north_family_rule()),
     # Insights (juntos/insights/views.py): leaders and liaisons of the school and the district
     # admin; counselors and teachers 403. "How we count" holds no data: every staff member.
     "insights:index": (NO_ARGS, insights_rule()),

@@ -198,3 +198,127 @@ class IdeaFollower(models.Model):
 
     def __str__(self) -> str:
         return f"follower of idea {self.idea_id}"
+
+
+# --- Analyses: opinion groups and themes (juntos/listening/analysis.py) -----------------------
+
+
+class OpinionRun(models.Model):
+    """One computation of an exchange's opinion groups: the row is the truth.
+
+    ``do_request_opinion_run`` writes it pending and enqueues the task after commit; the task
+    claims it with a conditional UPDATE (pending → running), computes, and stores the result
+    (``opinion.OpinionResult.to_dict()``: participant ids are ``Participant`` pks, statement
+    ids ``Idea`` pks). The page shows the newest finished run.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Computing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    exchange = models.ForeignKey(
+        IdeaExchange, on_delete=models.CASCADE, related_name="opinion_runs"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    # How many reactions the exchange had when the run read them (the "recompute after N new
+    # reactions" rule compares against it).
+    reactions = models.PositiveIntegerField(default=0)
+    participants = models.PositiveIntegerField(default=0)
+    statements = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True, default="")
+
+    class Meta:
+        indexes = [models.Index(fields=["exchange", "status"])]
+
+    def __str__(self) -> str:
+        return f"opinion run {self.pk} of exchange {self.exchange_id} ({self.status})"
+
+
+class ThemeRun(models.Model):
+    """One computation of an exchange's themes (same life as :class:`OpinionRun`).
+
+    The themes themselves are :class:`Theme` rows, kept from run to run by their key (so a
+    theme keeps its id, its staff name and its kind when its members barely change).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Computing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    exchange = models.ForeignKey(IdeaExchange, on_delete=models.CASCADE, related_name="theme_runs")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    items = models.PositiveIntegerField(default=0)
+    # Themes chosen per space ({"pivot": 3, "so": 1}).
+    k_by_space = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True, default="")
+
+    class Meta:
+        indexes = [models.Index(fields=["exchange", "status"])]
+
+    def __str__(self) -> str:
+        return f"theme run {self.pk} of exchange {self.exchange_id} ({self.status})"
+
+
+class Theme(models.Model):
+    """A theme of an exchange's ideas. Its id is stable while its key lives: a commitment or a
+    team's plan line may cite it (``theme_id``, ``theme_label``)."""
+
+    class Kind(models.TextChoices):
+        UNSORTED = "unsorted", _("Not sorted yet")
+        STRENGTH = "strength", _("Strength")
+        NEED = "need", _("Need")
+
+    exchange = models.ForeignKey(IdeaExchange, on_delete=models.CASCADE, related_name="themes")
+    key = models.CharField(max_length=20)
+    # Given by staff; kept across recomputations (themes.match_themes).
+    name = models.CharField(max_length=200, blank=True, default="")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.UNSORTED)
+    # "pivot" (English renditions), a language code, or "mixed" (themes.Theme.language).
+    language = models.CharField(max_length=35, default="pivot")
+    top_terms = models.JSONField(default=list, blank=True)
+    # [[idea id, text, language], …]: the ideas nearest the theme's centre.
+    quotes = models.JSONField(default=list, blank=True)
+    run = models.ForeignKey(
+        ThemeRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # False once a recomputation no longer finds it (kept so that citations still resolve).
+    active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["exchange", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["exchange", "key"], name="theme_unique_key"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["unsorted", "strength", "need"]), name="theme_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The staff name, else the first top terms."""
+        return self.name or ", ".join(str(term) for term in self.top_terms[:3]) or self.key
+
+
+class ThemeMember(models.Model):
+    """An idea in a theme: an idea is in at most one theme at a time."""
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="members")
+    idea = models.OneToOneField(Idea, on_delete=models.CASCADE, related_name="theme_member")
+
+    def __str__(self) -> str:
+        return f"idea {self.idea_id} in theme {self.theme_id}"

@@ -13,6 +13,24 @@ urlpatterns: list[URLPattern] = [
     path("exchanges/<int:exchange_id>/open/", views.exchange_open, name="open"),
     path("exchanges/<int:exchange_id>/close/", views.exchange_close, name="close"),
     path("ideas/<int:idea_id>/moderate/", views.idea_moderate, name="moderate"),
+    # Opinion groups, themes and the strengths-and-needs report (analysis.py).
+    path(
+        "exchanges/<int:exchange_id>/opinion/recompute/",
+        views.opinion_recompute,
+        name="opinion_recompute",
+    ),
+    path("exchanges/<int:exchange_id>/themes/", views.exchange_themes, name="themes"),
+    path(
+        "exchanges/<int:exchange_id>/themes/recompute/",
+        views.themes_recompute,
+        name="themes_recompute",
+    ),
+    path("exchanges/<int:exchange_id>/themes/move/", views.theme_move, name="theme_move"),
+    path("themes/<int:theme_id>/rename/", views.theme_rename, name="theme_rename"),
+    path("themes/<int:theme_id>/merge/", views.theme_merge, name="theme_merge"),
+    path("themes/<int:theme_id>/split/", views.theme_split, name="theme_split"),
+    path("themes/<int:theme_id>/sort/", views.theme_sort, name="theme_sort"),
+    path("schools/<int:school_id>/report/", views.school_report, name="school_report"),
     # The family's page (a family session, not a staff sign-in).
     path("x/<int:exchange_id>/", views.family_exchange, name="family_exchange"),
     path("x/<int:exchange_id>/react/", views.family_react, name="family_react"),

@@ -11,22 +11,26 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+import weasyprint
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from weasyprint.urls import URLFetcher
 
+from juntos.insights.suppression import MINIMUM
 from juntos.language import registry
-from juntos.listening import actions, queries
+from juntos.listening import actions, analysis, queries
 from juntos.listening.forms import ExchangeForm, IdeaForm, ModerationForm, ReactionForm
-from juntos.listening.models import Idea, IdeaExchange
+from juntos.listening.models import Idea, IdeaExchange, Theme
 from juntos.messaging.actions import InputError
 from juntos.people.models import Caregiver, Staff
-from juntos.people.queries import scope_for, sections_for
+from juntos.people.queries import schools_for, scope_for, sections_for
 from juntos.people.views import staff_required
 from juntos.portal.language import of_caregiver
 from juntos.portal.language import render as family_page
@@ -120,6 +124,8 @@ def exchange_detail(request: HttpRequest, exchange_id: int) -> HttpResponse:
         "pending": _idea_rows(exchange, pending),
         "rejected_count": exchange.ideas.filter(status=Idea.Status.REJECTED).count(),
         "participants": exchange.participants.count(),
+        "opinion": analysis.opinion_view(exchange, STAFF_LANGUAGE),
+        "opinion_status": analysis.opinion_status(exchange),
     }
     return TemplateResponse(request, "listening/exchange_detail.html", context)
 
@@ -184,6 +190,8 @@ def _family_context(caregiver: Caregiver, exchange: IdeaExchange) -> dict[str, A
         ],
         "open": actions.accepting(exchange),
         "max_chars": actions.MAX_IDEA_CHARS,
+        # The map and the common ground, suppressed, without any participant id.
+        "opinion": analysis.family_opinion_view(exchange, language),
     }
 
 
@@ -261,3 +269,173 @@ def family_react(request: HttpRequest, exchange_id: int) -> HttpResponse:
         )
     url = reverse("listening:family_exchange", kwargs={"exchange_id": exchange.pk})
     return redirect(f"{url}?reacted=1#idea-{idea.pk}")
+
+
+# --- Opinion groups, themes and the strengths-and-needs report (analysis.py) -----------------
+
+
+def _posted_int(request: HttpRequest, name: str) -> int | None:
+    value = request.POST.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _managed_theme(request: HttpRequest, theme_id: int) -> Theme:
+    theme = analysis.access_theme(request.user, theme_id)
+    if not queries.can_manage(request.user, theme.exchange):
+        raise PermissionDenied
+    return theme
+
+
+def _to_themes(exchange_id: int) -> HttpResponse:
+    return redirect("listening:themes", exchange_id=exchange_id)
+
+
+@require_POST
+@staff_required
+def opinion_recompute(request: HttpRequest, exchange_id: int) -> HttpResponse:
+    exchange = _managed(request, exchange_id)
+    analysis.do_request_opinion_run(exchange=exchange)
+    messages.success(request, _("The opinion groups are being computed again."))
+    url = reverse("listening:detail", kwargs={"exchange_id": exchange.pk})
+    return redirect(f"{url}#opinion-groups")
+
+
+@require_GET
+@staff_required
+def exchange_themes(request: HttpRequest, exchange_id: int) -> HttpResponse:
+    exchange = queries.access_exchange(request.user, exchange_id)
+    shown = analysis.themes_view(exchange, with_ideas=True)
+    unthemed = analysis.unthemed_ideas(exchange)
+    english = actions.do_render_ideas(
+        ideas=unthemed, language=STAFF_LANGUAGE, district_id=exchange.district_id
+    )
+    context = {
+        "exchange": exchange,
+        "may_manage": queries.can_manage(request.user, exchange),
+        "themes": shown,
+        "choices": [item.theme for item in shown],
+        "unthemed": [{"idea": idea, "shown": english[idea.pk]} for idea in unthemed],
+        "status": analysis.theme_status(exchange),
+        "kinds": Theme.Kind.choices,
+    }
+    return TemplateResponse(request, "listening/exchange_themes.html", context)
+
+
+@require_POST
+@staff_required
+def themes_recompute(request: HttpRequest, exchange_id: int) -> HttpResponse:
+    exchange = _managed(request, exchange_id)
+    analysis.do_request_theme_run(exchange=exchange)
+    messages.success(request, _("The themes are being computed again."))
+    return _to_themes(exchange.pk)
+
+
+def _theme_edit(request: HttpRequest, exchange_id: int, edit: Any) -> HttpResponse:
+    try:
+        edit()
+    except InputError:
+        messages.error(request, _("That change could not be made. Please try again."))
+        return _to_themes(exchange_id)
+    messages.success(request, _("The themes were updated."))
+    return _to_themes(exchange_id)
+
+
+@require_POST
+@staff_required
+def theme_rename(request: HttpRequest, theme_id: int) -> HttpResponse:
+    theme = _managed_theme(request, theme_id)
+    name = request.POST.get("name", "")
+    return _theme_edit(
+        request,
+        theme.exchange_id,
+        lambda: analysis.do_rename_theme(by=_staff(request), theme=theme, name=name),
+    )
+
+
+@require_POST
+@staff_required
+def theme_merge(request: HttpRequest, theme_id: int) -> HttpResponse:
+    theme = _managed_theme(request, theme_id)
+    other = _posted_int(request, "other")
+    if other is None:
+        return HttpResponse(status=400)
+    return _theme_edit(
+        request,
+        theme.exchange_id,
+        lambda: analysis.do_merge_themes(by=_staff(request), theme=theme, other_id=other),
+    )
+
+
+@require_POST
+@staff_required
+def theme_split(request: HttpRequest, theme_id: int) -> HttpResponse:
+    theme = _managed_theme(request, theme_id)
+    return _theme_edit(
+        request,
+        theme.exchange_id,
+        lambda: analysis.do_split_theme(by=_staff(request), theme=theme),
+    )
+
+
+@require_POST
+@staff_required
+def theme_sort(request: HttpRequest, theme_id: int) -> HttpResponse:
+    theme = _managed_theme(request, theme_id)
+    kind = request.POST.get("kind", "")
+    return _theme_edit(
+        request,
+        theme.exchange_id,
+        lambda: analysis.do_sort_theme(by=_staff(request), theme=theme, kind=kind),
+    )
+
+
+@require_POST
+@staff_required
+def theme_move(request: HttpRequest, exchange_id: int) -> HttpResponse:
+    exchange = _managed(request, exchange_id)
+    idea_id, theme_id = _posted_int(request, "idea"), _posted_int(request, "theme")
+    if idea_id is None or theme_id is None:
+        return HttpResponse(status=400)
+    idea = queries.access_idea(request.user, idea_id)
+    theme = analysis.access_theme(request.user, theme_id)
+    if idea.exchange_id != exchange.pk or theme.exchange_id != exchange.pk:
+        raise Http404("not in this exchange")
+    return _theme_edit(
+        request,
+        exchange.pk,
+        lambda: analysis.do_move_idea(by=_staff(request), idea=idea, theme=theme),
+    )
+
+
+def _report_context(request: HttpRequest, school_id: int) -> dict[str, Any]:
+    school = schools_for(request.user).filter(pk=school_id).first()
+    if school is None:
+        raise Http404("no such school")
+    exchanges = list(
+        queries.exchanges_for(request.user)
+        .filter(school=school)
+        .exclude(status=IdeaExchange.Status.DRAFT)
+        .select_related("school")
+        .order_by("-pk")
+    )
+    return {
+        "school": school,
+        "exchanges": exchanges,
+        "sections": analysis.strengths_and_needs(exchanges),
+        "minimum": MINIMUM,
+    }
+
+
+@require_GET
+@staff_required
+def school_report(request: HttpRequest, school_id: int) -> HttpResponse:
+    context = _report_context(request, school_id)
+    if request.GET.get("format") == "pdf":
+        html = render_to_string("listening/school_report_pdf.html", context, request=request)
+        fetcher = URLFetcher(allowed_protocols=frozenset({"data"}), fail_on_errors=True)
+        pdf = weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf()
+        response = HttpResponse(pdf, content_type="application/pdf")
+        name = f"strengths-and-needs-{context['school'].pk}.pdf"
+        response["Content-Disposition"] = f'inline; filename="{name}"'
+        return response
+    return TemplateResponse(request, "listening/school_report.html", context)
