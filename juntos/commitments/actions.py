@@ -128,6 +128,20 @@ def do_link_input(*, by: Staff, commitment: Commitment, kind: str, object_id: in
         text, language = idea.text, idea.language
         # Set by the family on the exchange page when they want to hear back (optional field).
         caregiver_id = getattr(idea, "follow_up_caregiver_id", None)
+    elif kind == InputLink.Kind.THEME:
+        theme = queries.themes_for(by.user, commitment.school).filter(pk=object_id).first()
+        if theme is None:
+            raise InputError({"input": _("This theme is not one you can cite here.")})
+        text = theme.label
+        language = "en" if theme.language in ("pivot", "mixed") else theme.language
+        caregiver_id = None  # a theme speaks for many families, none by name
+        # The families behind the theme who asked to hear back are cited through their own
+        # ideas, so that each is told, in their language, with their own words.
+        followed = theme.members.filter(idea__follower__isnull=False).values_list(
+            "idea_id", flat=True
+        )
+        for idea_id in followed:
+            do_link_input(by=by, commitment=commitment, kind=InputLink.Kind.IDEA, object_id=idea_id)
     else:
         raise InputError({"input": _("This kind of input cannot be cited yet.")})
     snapshot = mask(text, district_id=commitment.district_id)

@@ -55,6 +55,7 @@ class LinkForm(forms.Form):
         choices=[
             (InputLink.Kind.REPLY, InputLink.Kind.REPLY.label),
             (InputLink.Kind.IDEA, InputLink.Kind.IDEA.label),
+            (InputLink.Kind.THEME, InputLink.Kind.THEME.label),
         ]
     )
     object_id = forms.IntegerField(min_value=1)

@@ -18,7 +18,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from juntos.commitments.models import Commitment, InputLink, StatusChange
-from juntos.listening.models import Idea
+from juntos.listening.models import Idea, Theme
 from juntos.listening.queries import exchanges_for
 from juntos.messaging.models import Message
 from juntos.messaging.queries import conversations_for
@@ -104,6 +104,13 @@ def ideas_for(user: Any, school: School) -> QuerySet[Idea]:
     ).select_related("exchange")
 
 
+def themes_for(user: Any, school: School) -> QuerySet[Theme]:
+    """Active themes of the exchanges of ``school`` the reader may see."""
+    return Theme.objects.filter(
+        exchange__in=exchanges_for(user).filter(school=school), active=True
+    ).select_related("exchange")
+
+
 @dataclass(frozen=True)
 class Candidate:
     kind: str
@@ -122,13 +129,23 @@ def search_inputs(user: Any, commitment: Commitment, query: str) -> list[Candida
     cited = set(commitment.inputs.values_list("kind", "object_id"))
     replies = replies_for(user, commitment.school).filter(body__icontains=query)
     ideas = ideas_for(user, commitment.school).filter(text__icontains=query)
-    found = [
-        Candidate(InputLink.Kind.REPLY, m.pk, m.body, m.language, m.created_at)
-        for m in replies.order_by("-created_at")[:SEARCH_LIMIT]
-    ] + [
-        Candidate(InputLink.Kind.IDEA, i.pk, i.text, i.language, i.created_at)
-        for i in ideas.order_by("-created_at")[:SEARCH_LIMIT]
-    ]
+    themes = [
+        t
+        for t in themes_for(user, commitment.school).order_by("-updated_at")[:200]
+        if query.lower() in t.label.lower()
+        or any(query.lower() in str(term).lower() for term in t.top_terms)
+    ][:SEARCH_LIMIT]
+    found = (
+        [Candidate(InputLink.Kind.THEME, t.pk, t.label, "en", t.updated_at) for t in themes]
+        + [
+            Candidate(InputLink.Kind.REPLY, m.pk, m.body, m.language, m.created_at)
+            for m in replies.order_by("-created_at")[:SEARCH_LIMIT]
+        ]
+        + [
+            Candidate(InputLink.Kind.IDEA, i.pk, i.text, i.language, i.created_at)
+            for i in ideas.order_by("-created_at")[:SEARCH_LIMIT]
+        ]
+    )
     found = [c for c in found if (c.kind, c.object_id) not in cited]
     return sorted(found, key=lambda c: c.at, reverse=True)[:SEARCH_LIMIT]
 
