@@ -44,4 +44,5 @@ def staff_nav(request: HttpRequest) -> dict[str, Any]:
         items.append((_("Letters and calls"), reverse("messaging:paper")))
     if population_for(user) is not None:
         items.append((_("Insights"), reverse("insights:index")))
+        items.append((_("Data walk"), reverse("insights:walk")))
     return {"staff_nav": items}

@@ -127,6 +127,16 @@ def north_team(w: Any) -> dict[str, Any]:
     return {"team_id": team.pk, "member_id": 1, "meeting_id": meeting.pk}
 
 
+def north_wave(w: Any) -> dict[str, Any]:
+    """North Elementary's readiness self-assessment of this year (juntos/insights)."""
+    from juntos.insights.models import ReadinessWave
+
+    wave, _ = ReadinessWave.objects.get_or_create(
+        district=w.district, school=w.north, school_year="2026-2027", defaults={"version": "1"}
+    )
+    return {"wave_id": wave.pk}
+
+
 def north_decision(w: Any) -> dict[str, Any]:
     from juntos.teams.actions import do_propose_decision
     from juntos.teams.models import Decision, Team
@@ -160,6 +170,15 @@ def north_exchange(w: Any) -> dict[str, Any]:
     return {"exchange_id": exchange.pk}
 
 
+def north_survey(w: Any) -> dict[str, Any]:
+    """A North Elementary survey, created once by its school leader (juntos/surveys)."""
+    from juntos.surveys.models import Survey
+    from juntos.surveys.tests.helpers import make_survey
+
+    survey = Survey.objects.filter(school=w.north).first() or make_survey(w)
+    return {"survey_id": survey.pk}
+
+
 def north_commitment(w: Any) -> dict[str, Any]:
     """A public commitment of North Elementary, made once by its school leader (commitments)."""
     from juntos.commitments.actions import do_create_commitment
@@ -173,15 +192,6 @@ def north_commitment(w: Any) -> dict[str, Any]:
         title="Interpreters at every meeting",
     )
     return {"commitment_id": commitment.pk}
-
-
-def north_survey(w: Any) -> dict[str, Any]:
-    """A North Elementary survey, created once by its school leader (juntos/surveys)."""
-    from juntos.surveys.models import Survey
-    from juntos.surveys.tests.helpers import make_survey
-
-    survey = Survey.objects.filter(school=w.north).first() or make_survey(w)
-    return {"survey_id": survey.pk}
 
 
 MATRIX: dict[str, tuple[Args, Expect]] = {
@@ -381,10 +391,20 @@ MATRIX: dict[str, tuple[Args, Expect]] = {
     "insights:assign": (lambda w: {"student_id": 1}, everyone("not_allowed")),
     "insights:attempt": (lambda w: {"student_id": 1}, everyone("not_allowed")),
     "insights:contact": (lambda w: {"student_id": 1}, everyone("not_allowed")),
+    "insights:walk": (NO_ARGS, insights_rule()),
+    "insights:walk_observe": (NO_ARGS, everyone("not_allowed")),
+    "insights:walk_story": (NO_ARGS, everyone("not_allowed")),
+    "insights:walk_priority": (lambda w: {"observation_id": 1}, everyone("not_allowed")),
+    "insights:walk_study": (lambda w: {"observation_id": 1}, everyone("not_allowed")),
+    "insights:readiness": (NO_ARGS, insights_rule()),
+    "insights:readiness_open": (NO_ARGS, everyone("not_allowed")),
+    "insights:readiness_results": (north_wave, insights_rule()),
+    "insights:readiness_take": (north_wave, staff_only() | {"other_teacher": "missing"}),
+    "insights:readiness_goal": (north_wave, everyone("not_allowed")),
+    "insights:readiness_close": (north_wave, everyone("not_allowed")),
+    "insights:readiness_link": (lambda w: {"token": "not-a-token"}, everyone("missing")),
     "api:insights_metrics": (NO_ARGS, insights_api_rule()),
     "api:insights_unreached": (NO_ARGS, insights_api_rule()),
-    "api:listening_exchanges": (NO_ARGS, api_rule()),
-    "api:listening_exchange": (north_exchange, api_rule(other_teacher="missing")),
     # Surveys (juntos/surveys/views.py): staff of the school see results (aggregates only);
     # leaders, liaisons and the district admin run waves, print codes and type in paper forms;
     # the family page takes a one-time token (an unknown one is 404 for everyone).
@@ -396,6 +416,8 @@ MATRIX: dict[str, tuple[Args, Expect]] = {
     "surveys:codes": (north_survey, event_manager_rule() | {"other_teacher": "missing"}),
     "surveys:paper": (north_survey, event_manager_rule() | {"other_teacher": "missing"}),
     "surveys:family": (lambda w: {"token": "not-a-token"}, everyone("missing")),
+    "api:listening_exchanges": (NO_ARGS, api_rule()),
+    "api:listening_exchange": (north_exchange, api_rule(other_teacher="missing")),
 }
 
 

@@ -1,4 +1,5 @@
-"""Insights pages: the leader's first screen, how we count, the CSV export, the worklist.
+"""Insights pages: the leader's first screen, how we count, the CSV export, the worklist, the
+data walk (observations, stories, its PDF) and the readiness self-assessment.
 
 Function views: parse → queries (scoped) → actions → TemplateResponse. Every figure comes
 from metrics.py already suppressed; this module only turns cells into text.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
+from decimal import Decimal
 from functools import wraps
 from typing import Any
 
@@ -16,17 +18,34 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from juntos.insights import actions, metrics, queries
-from juntos.insights.forms import AssignForm, AttemptForm, ContactForm, WorklistFilterForm
+from juntos.insights import actions, metrics, queries, readiness, walks
+from juntos.insights.forms import (
+    DONT_KNOW,
+    AssignForm,
+    AttemptForm,
+    ContactForm,
+    DomainGoalForm,
+    ObservationForm,
+    PriorityForm,
+    StoryForm,
+    StudyForm,
+    WorklistFilterForm,
+)
+from juntos.insights.forms import readiness_answers as forms_readiness_answers
 from juntos.insights.metrics import Breakdown, Population, Row
 from juntos.insights.suppression import Cell
-from juntos.people.models import Caregiver, District, Staff, Student
+from juntos.insights.walk import Prompts, render_walk_pdf
+from juntos.language import registry
+from juntos.people.models import Caregiver, District, School, Staff, Student
 from juntos.people.queries import scope_for
 from juntos.people.views import staff_required
+from juntos.portal import language as portal_language
+from juntos.teams.actions import school_year
 
 View = Callable[..., HttpResponse]
 
@@ -405,3 +424,463 @@ def contact(request: HttpRequest, population: Population, student_id: int) -> Ht
             )
             return redirect("insights:unreached_student", student_id=student.pk)
     return _student_page(request, student, contact_form=form, status=400)
+
+
+# --- The data walk (seed 003) -----------------------------------------------------------------
+
+
+def _walk_place(request: HttpRequest, population: Population) -> tuple[Population, School | None]:
+    narrowed = queries.narrowed(population, _school_param(request) or _school_post(request))
+    return narrowed, walks.walk_school(narrowed)
+
+
+def _school_post(request: HttpRequest) -> int | None:
+    raw = request.POST.get("school", "")
+    return int(raw) if raw.isdigit() else None
+
+
+def _walk_url(school: School | None, anchor: str = "") -> str:
+    url = reverse("insights:walk")
+    if school is not None:
+        url += f"?school={school.pk}"
+    return url + (f"#{anchor}" if anchor else "")
+
+
+def _walk_stories(population: Population, school: School | None) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for story in walks.stories(population, school):
+        found.setdefault(story.key, []).append(story.text)
+    return found
+
+
+def _walk_pdf(
+    request: HttpRequest,
+    data: walks.WalkData,
+    stories: dict[str, list[str]],
+    school: School | None,
+) -> HttpResponse:
+    languages = walks.print_languages(school, request.GET.get("lang", ""))
+    if not walks.build_charts(data):
+        messages.info(request, _("There is no data to walk through yet."))
+        return redirect(request.path)
+    pdf = render_walk_pdf(
+        title=lambda: _("Data walk: who do we reach, who do we hear?"),
+        charts=lambda: walks.build_charts(data, stories=stories),
+        languages=languages,
+        prompts=lambda: Prompts(notice=_("What do you notice?"), wonder=_("What do you wonder?")),
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="juntos-data-walk.pdf"'
+    return response
+
+
+def _walk_page(
+    request: HttpRequest,
+    population: Population,
+    *,
+    observation_form: ObservationForm | None = None,
+    story_form: StoryForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    narrowed, school = _walk_place(request, population)
+    data = walks.collect(narrowed, _district(population), school_id=school.pk if school else None)
+    stories = _walk_stories(narrowed, school)
+    if request.method == "GET" and request.GET.get("format") == "pdf":
+        return _walk_pdf(request, data, stories, school)
+    built = walks.build_charts(data)
+    teams = walks.manageable_teams(request.user, school)
+    team_choices = [(team.pk, team.name) for team in teams]
+    cycle_choices = [
+        (cycle.pk, f"{cycle.goal.team.name}: {cycle.goal.title} — {cycle.plan[:60]}")
+        for cycle in walks.open_cycles(teams)
+    ]
+    by_chart: dict[str, list[Any]] = {}
+    for observation in walks.observations(narrowed, school):
+        by_chart.setdefault(observation.chart, []).append(
+            {
+                "observation": observation,
+                "priority_form": PriorityForm(
+                    teams=team_choices, auto_id=f"priority-{observation.pk}-%s"
+                ),
+                "study_form": StudyForm(cycles=cycle_choices, auto_id=f"study-{observation.pk}-%s"),
+            }
+        )
+    posted_chart = observation_form["chart"].value() if observation_form is not None else None
+    items = [
+        {
+            "chart": chart,
+            "observations": by_chart.get(chart.key, []),
+            "stories": stories.get(chart.key, []),
+            "form": observation_form
+            if posted_chart == chart.key and observation_form is not None
+            else ObservationForm(initial={"chart": chart.key}, auto_id=f"observe-{chart.key}-%s"),
+        }
+        for chart in built
+    ]
+    chart_choices = [(chart.key, chart.title) for chart in built]
+    context = {
+        "items": items,
+        "school": school,
+        "schools": _school_choices(population),
+        "school_id": school and school.pk,
+        "can_convert": bool(team_choices),
+        "has_cycles": bool(cycle_choices),
+        "story_form": story_form
+        or StoryForm(charts=chart_choices, initial={"language": "en"}, auto_id="story-%s"),
+        "languages": registry.choices(),
+    }
+    return TemplateResponse(request, "insights/walk.html", context, status=status)
+
+
+@require_GET
+@insights_required
+def walk(request: HttpRequest, population: Population) -> HttpResponse:
+    return _walk_page(request, population)
+
+
+@require_POST
+@insights_required
+def walk_observe(request: HttpRequest, population: Population) -> HttpResponse:
+    _narrowed, school = _walk_place(request, population)
+    form = ObservationForm(request.POST, auto_id="observe-%s")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.do_add_observation(
+                by=_staff(request),
+                district=_district(population),
+                school=school,
+                chart=data["chart"],
+                kind=data["kind"],
+                text=data["text"],
+            )
+        except actions.InputError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Your observation is added."))
+            return redirect(_walk_url(school, f"figure-{data['chart']}"))
+    request.method = "GET"  # draw the page again, with the form's errors
+    return _walk_page(request, population, observation_form=form, status=400)
+
+
+@require_POST
+@insights_required
+def walk_priority(
+    request: HttpRequest, population: Population, observation_id: int
+) -> HttpResponse:
+    observation = walks.access_observation(population, observation_id)
+    teams = walks.manageable_teams(request.user, observation.school)
+    if not teams:
+        raise PermissionDenied
+    form = PriorityForm(request.POST, teams=[(team.pk, team.name) for team in teams])
+    if form.is_valid():
+        team = next(team for team in teams if team.pk == form.cleaned_data["team"])
+        try:
+            actions.do_make_priority(
+                observation=observation, team=team, kind=form.cleaned_data["kind"]
+            )
+        except actions.InputError as exc:
+            messages.error(request, " ".join(exc.errors.values()))
+        else:
+            messages.success(request, _("It is now a priority of %(team)s.") % {"team": team.name})
+    else:
+        messages.error(request, _("Choose a team and need or strength."))
+    return redirect(_walk_url(observation.school, f"observation-{observation.pk}"))
+
+
+@require_POST
+@insights_required
+def walk_study(request: HttpRequest, population: Population, observation_id: int) -> HttpResponse:
+    observation = walks.access_observation(population, observation_id)
+    teams = walks.manageable_teams(request.user, observation.school)
+    if not teams:
+        raise PermissionDenied
+    cycles = {cycle.pk: cycle for cycle in walks.open_cycles(teams)}
+    form = StudyForm(request.POST, cycles=[(pk, str(cycle)) for pk, cycle in cycles.items()])
+    if form.is_valid():
+        try:
+            actions.do_add_to_study(
+                observation=observation, cycle=cycles[form.cleaned_data["cycle"]]
+            )
+        except actions.InputError as exc:
+            messages.error(request, " ".join(exc.errors.values()))
+        else:
+            messages.success(request, _("It is added to the cycle's study evidence."))
+    else:
+        messages.error(request, _("Choose a cycle."))
+    return redirect(_walk_url(observation.school, f"observation-{observation.pk}"))
+
+
+@require_POST
+@insights_required
+def walk_story(request: HttpRequest, population: Population) -> HttpResponse:
+    _narrowed, school = _walk_place(request, population)
+    form = StoryForm(request.POST, charts=[(key, key) for key in walks.KEYS], auto_id="story-%s")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.do_add_story(
+                by=_staff(request),
+                district=_district(population),
+                school=school,
+                key=data["key"],
+                text=data["text"],
+                language=data["language"],
+                consent=data["consent"],
+                named=data["named"],
+            )
+        except actions.InputError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The story is added beside its chart."))
+            return redirect(_walk_url(school, f"figure-{data['key']}"))
+    request.method = "GET"
+    return _walk_page(request, population, story_form=form, status=400)
+
+
+# --- Readiness self-assessment ------------------------------------------------------------------
+
+
+def _score_text(score: readiness.Score) -> str:
+    if score.value is not None:
+        return f"{score.value:.2f}"
+    if score.reason in ("small", "complementary", "few_answers"):
+        return _("fewer than 5")
+    return "—"
+
+
+def _signed(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value:+.2f}"
+
+
+@require_GET
+@insights_required
+def readiness_list(request: HttpRequest, population: Population) -> HttpResponse:
+    schools = [
+        (school.pk, school.name)
+        for school in population.schools().order_by("name")
+        if walks.can_open_waves(request.user, school)
+    ]
+    context = {
+        "waves": walks.waves(population),
+        "open_schools": schools,
+        "district_wave": population.school_ids is None,
+        "year": school_year(),
+    }
+    return TemplateResponse(request, "insights/readiness_list.html", context)
+
+
+@require_POST
+@insights_required
+def readiness_open(request: HttpRequest, population: Population) -> HttpResponse:
+    school_id = _school_post(request)
+    school = population.schools().filter(pk=school_id).first() if school_id else None
+    if (school_id and school is None) or not walks.can_open_waves(request.user, school):
+        raise PermissionDenied
+    try:
+        wave = actions.do_open_readiness_wave(district=_district(population), school=school)
+    except actions.InputError as exc:
+        messages.error(request, " ".join(exc.errors.values()))
+        return redirect("insights:readiness")
+    messages.success(request, _("The self-assessment is open."))
+    return redirect("insights:readiness_results", wave_id=wave.pk)
+
+
+@require_POST
+@insights_required
+def readiness_close(request: HttpRequest, population: Population, wave_id: int) -> HttpResponse:
+    wave = walks.access_wave(population, wave_id)
+    if not walks.can_open_waves(request.user, wave.school):
+        raise PermissionDenied
+    actions.do_close_readiness_wave(wave=wave)
+    messages.success(request, _("The self-assessment is closed."))
+    return redirect("insights:readiness_results", wave_id=wave.pk)
+
+
+@require_GET
+@insights_required
+def readiness_results(request: HttpRequest, population: Population, wave_id: int) -> HttpResponse:
+    wave = walks.access_wave(population, wave_id)
+    instrument = readiness.load_instrument()
+    language = get_language() or "en"
+    report = walks.wave_report(wave)
+    previous = walks.previous_wave(wave)
+    comparison = readiness.compare(walks.wave_report(previous), report) if previous else None
+    teams = walks.manageable_teams(request.user, wave.school)
+    team_choices = [(team.pk, team.name) for team in teams]
+    domain_choices = [(domain.id, domain.name(language)) for domain in instrument.domains]
+    rows = []
+    for domain in instrument.domains:
+        result = report.domains[domain.id]
+        changes = comparison.domains.get(domain.id, {}) if comparison else {}
+        rows.append(
+            {
+                "id": domain.id,
+                "name": domain.name(language),
+                "staff": _score_text(result.scores["staff"]),
+                "family": _score_text(result.scores["family"]),
+                "gap": _signed(result.gap),
+                "staff_change": _signed(changes["staff"].change) if changes else "—",
+                "family_change": _signed(changes["family"].change) if changes else "—",
+                "by_language": [
+                    (walks.language_name(code), _score_text(score))
+                    for code, score in result.family_by_language.items()
+                ],
+                "goal_form": DomainGoalForm(
+                    initial={"domain": domain.id},
+                    domains=domain_choices,
+                    teams=team_choices,
+                    auto_id=f"goal-{domain.id}-%s",
+                ),
+            }
+        )
+    chart = walks.readiness_chart(report)
+    context = {
+        "wave": wave,
+        "title": instrument.title(language),
+        "respondents": {role: cell_text(cell) for role, cell in report.respondents.items()},
+        "family_languages": [
+            (walks.language_name(code), cell_text(cell))
+            for code, cell in report.family_languages.cells.items()
+        ],
+        "rows": rows,
+        "previous": previous,
+        "chart": chart,
+        "can_goal": bool(team_choices),
+        "can_manage": walks.can_open_waves(request.user, wave.school),
+    }
+    return TemplateResponse(request, "insights/readiness_results.html", context)
+
+
+@require_POST
+@insights_required
+def readiness_goal(request: HttpRequest, population: Population, wave_id: int) -> HttpResponse:
+    wave = walks.access_wave(population, wave_id)
+    teams = walks.manageable_teams(request.user, wave.school)
+    if not teams:
+        raise PermissionDenied
+    instrument = readiness.load_instrument()
+    form = DomainGoalForm(
+        request.POST,
+        domains=[(domain.id, domain.id) for domain in instrument.domains],
+        teams=[(team.pk, team.name) for team in teams],
+    )
+    if not form.is_valid():
+        messages.error(request, _("Choose a team."))
+        return redirect("insights:readiness_results", wave_id=wave.pk)
+    team = next(team for team in teams if team.pk == form.cleaned_data["team"])
+    try:
+        goal = actions.do_make_domain_goal(
+            wave=wave,
+            domain=form.cleaned_data["domain"],
+            team=team,
+            language=get_language() or "en",
+        )
+    except actions.InputError as exc:
+        messages.error(request, " ".join(exc.errors.values()))
+    else:
+        messages.success(
+            request,
+            _("“%(goal)s” is now a goal of %(team)s.") % {"goal": goal.title, "team": team.name},
+        )
+    return redirect("insights:readiness_results", wave_id=wave.pk)
+
+
+def _questionnaire(role: readiness.Role, language: str) -> list[dict[str, Any]]:
+    instrument = readiness.load_instrument()
+    scale = [
+        (DONT_KNOW if point.value is None else str(point.value), point.label(language))
+        for point in instrument.scale
+    ]
+    return [
+        {
+            "name": domain.name(language),
+            "items": [
+                {"id": item.id, "text": item.wording(role, language), "scale": scale}
+                for item in domain.items
+            ],
+        }
+        for domain in instrument.domains
+    ]
+
+
+def _item_ids() -> list[str]:
+    return [item.id for item in readiness.load_instrument().items]
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def readiness_take(request: HttpRequest, wave_id: int) -> HttpResponse:
+    """A staff member answers the self-assessment (anonymously) in a staff language."""
+    wave = walks.access_wave_to_take(request.user, wave_id)
+    language = "es" if (get_language() or "en").startswith("es") else "en"
+    instrument = readiness.load_instrument()
+    state, status = ("open" if wave.is_open else "closed"), 200
+    if request.method == "POST" and wave.is_open:
+        answers = forms_readiness_answers(request.POST, _item_ids())
+        try:
+            if answers is None:
+                raise actions.InputError({"answers": _("Choose one answer per statement.")})
+            actions.do_answer_readiness_as_staff(
+                wave=wave, staff=_staff_of(request), language=language, answers=answers
+            )
+        except actions.InputError as exc:
+            messages.error(request, " ".join(exc.errors.values()))
+            status = 400
+        else:
+            state = "thanks"
+    context = {
+        "wave": wave,
+        "state": state,
+        "title": instrument.title(language),
+        "intro": instrument.intro("staff", language),
+        "domains": _questionnaire("staff", language),
+    }
+    return TemplateResponse(request, "insights/readiness_take.html", context, status=status)
+
+
+def _staff_of(request: HttpRequest) -> Staff:
+    staff = scope_for(request.user).staff
+    if staff is None:
+        raise PermissionDenied
+    return staff
+
+
+@require_http_methods(["GET", "POST"])
+def readiness_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The family's one-time link: no sign-in, the link is the key; in the family's language."""
+    link = actions.readiness_token(token)
+    if link is None:
+        return portal_language.render(
+            request,
+            "insights/family_readiness.html",
+            {"state": "unknown"},
+            portal_language.negotiate(request),
+            status=404,
+        )
+    language = portal_language.page_language(link.language)
+    instrument = readiness.load_instrument()
+    state = "used" if link.used else ("open" if link.wave.is_open else "closed")
+    status = 200
+    if request.method == "POST" and state == "open":
+        answers = forms_readiness_answers(request.POST, _item_ids())
+        try:
+            if answers is None:
+                raise actions.InputError({"answers": "off the scale"})
+            actions.do_answer_readiness_by_token(token=token, answers=answers)
+        except actions.InputError as exc:
+            if "token" in exc.errors:
+                state = "used"
+            else:
+                state, status = "invalid", 400
+        else:
+            state = "thanks"
+    context: dict[str, object] = {
+        "state": state,
+        "title": instrument.title(link.language),
+        "intro": instrument.intro("family", link.language),
+        "domains": _questionnaire("family", link.language),
+    }
+    return portal_language.render(
+        request, "insights/family_readiness.html", context, language, status=status
+    )

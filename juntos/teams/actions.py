@@ -760,3 +760,18 @@ def do_advance_cycle(*, cycle: Cycle, text: str) -> Cycle:
     cycle.updated_at = timezone.now()
     cycle.save(update_fields=["done", "study", "act", "stage", "updated_at"])
     return cycle
+
+
+def do_add_study_evidence(*, cycle: Cycle, text: str) -> Cycle:
+    """Append evidence (a data-walk observation, say) to what the team studies in a cycle,
+    without moving the cycle to its next stage."""
+    if cycle.stage == Cycle.Stage.CLOSED:
+        raise TeamError("closed", _("This cycle is closed."))
+    if not text.strip():
+        raise TeamError("text", _("Write what happened."))
+    with transaction.atomic():
+        locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
+        locked.study = f"{locked.study.rstrip()}\n\n{text.strip()}".strip()
+        locked.updated_at = timezone.now()
+        locked.save(update_fields=["study", "updated_at"])
+    return locked
