@@ -418,6 +418,12 @@ MATRIX: dict[str, tuple[Args, Expect]] = {
     "surveys:family": (lambda w: {"token": "not-a-token"}, everyone("missing")),
     "api:listening_exchanges": (NO_ARGS, api_rule()),
     "api:listening_exchange": (north_exchange, api_rule(other_teacher="missing")),
+    # No groups computed yet for the fixture's exchange: 404 even for those who may see it.
+    "api:listening_opinion": (
+        north_exchange,
+        api_rule(other_teacher="missing") | dict.fromkeys(STAFF, "missing"),
+    ),
+    "api:listening_themes": (north_exchange, api_rule(other_teacher="missing")),
 }
 
 

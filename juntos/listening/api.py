@@ -16,7 +16,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
-from juntos.listening import queries
+from juntos.listening import analysis, queries
 from juntos.listening.models import Idea, IdeaExchange, IdeaRendition
 from juntos.people.queries import scope_for
 
@@ -108,3 +108,98 @@ def exchange(request: HttpRequest, exchange_id: int) -> dict[str, object]:
             for idea in ideas
         ]
     }
+
+
+class ShownIdeaOut(Schema):
+    id: int
+    text: str  # in English where a rendition exists, else the original
+    original: str
+    language: str
+    direction: str
+
+
+class GroupOut(Schema):
+    label: str
+    size: int | None  # null: fewer than 5 participants (or hidden to protect one that is)
+    representative: list[ShownIdeaOut]
+
+
+class OpinionOut(Schema):
+    computed_at: datetime | None
+    participants_mapped: int | None
+    groups: list[GroupOut]
+    consensus: list[ShownIdeaOut]
+
+
+class ThemeOut(Schema):
+    id: int
+    key: str
+    label: str
+    kind: str
+    language: str
+    top_terms: list[str]
+    size: int | None  # null: fewer than 5 ideas
+    quotes: list[ShownIdeaOut]
+
+
+def _shown(item: analysis.ShownIdea) -> dict[str, object]:
+    return {
+        "id": item.idea.pk,
+        "text": item.shown.text,
+        "original": item.idea.text,
+        "language": item.idea.language,
+        "direction": item.direction,
+    }
+
+
+@router.get(
+    "/listening/exchanges/{exchange_id}/opinion",
+    response=OpinionOut,
+    url_name="listening_opinion",
+)
+def opinion_groups(request: HttpRequest, exchange_id: int) -> dict[str, object]:
+    """The newest opinion groups, suppressed exactly as on the staff page (404 before the
+    first computation)."""
+    _require_staff(request)
+    found = queries.access_exchange(request.user, exchange_id)
+    view = analysis.opinion_view(found, "en")
+    if view is None:
+        raise HttpError(404, "No opinion groups computed yet.")
+    return {
+        "computed_at": view.computed_at,
+        "participants_mapped": view.mapped,
+        "groups": [
+            {
+                "label": group.label,
+                "size": group.size,
+                "representative": [_shown(i) for i in group.representative],
+            }
+            for group in view.groups
+        ],
+        "consensus": [_shown(i) for i in view.consensus],
+    }
+
+
+@router.get(
+    "/listening/exchanges/{exchange_id}/themes",
+    response=list[ThemeOut],
+    url_name="listening_themes",
+)
+def exchange_themes(request: HttpRequest, exchange_id: int) -> list[dict[str, object]]:
+    """The exchange's themes, largest first; a theme of fewer than 5 ideas shows neither its
+    size nor its quotes (as in the reports)."""
+    _require_staff(request)
+    found = queries.access_exchange(request.user, exchange_id)
+    return [
+        {
+            "id": row.theme.pk,
+            "key": row.theme.key,
+            "label": row.theme.label,
+            "kind": row.theme.kind,
+            "language": row.theme.language,
+            "top_terms": [str(t) for t in row.theme.top_terms],
+            "size": row.size,
+            "quotes": [_shown(i) for i in row.quotes],
+        }
+        for row in analysis.themes_view(found, with_ideas=False)
+    ]
