@@ -392,6 +392,7 @@ MATRIX: dict[str, tuple[Args, Expect]] = {
     "insights:attempt": (lambda w: {"student_id": 1}, everyone("not_allowed")),
     "insights:contact": (lambda w: {"student_id": 1}, everyone("not_allowed")),
     "insights:walk": (NO_ARGS, insights_rule()),
+    "insights:annual_report": (NO_ARGS, insights_rule()),
     "insights:walk_observe": (NO_ARGS, everyone("not_allowed")),
     "insights:walk_story": (NO_ARGS, everyone("not_allowed")),
     "insights:walk_priority": (lambda w: {"observation_id": 1}, everyone("not_allowed")),

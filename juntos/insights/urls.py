@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern] = [
     path("unreached/<int:student_id>/attempt/", views.attempt, name="attempt"),
     path("unreached/<int:student_id>/contact/", views.contact, name="contact"),
     path("walk/", views.walk, name="walk"),
+    path("report.pdf", views.annual_report, name="annual_report"),
     path("walk/observe/", views.walk_observe, name="walk_observe"),
     path("walk/story/", views.walk_story, name="walk_story"),
     path(

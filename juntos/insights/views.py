@@ -884,3 +884,22 @@ def readiness_link(request: HttpRequest, token: str) -> HttpResponse:
     return portal_language.render(
         request, "insights/family_readiness.html", context, language, status=status
     )
+
+
+@require_GET
+@insights_required
+def annual_report(request: HttpRequest, population: Population) -> HttpResponse:
+    """The annual family-partnership report as a PDF (annual.py), for the school asked for
+    (``?school=``) or everything the reader may see, in English or Spanish (``?lang=``)."""
+    from django.conf import settings
+
+    from juntos.insights.annual import render_annual_report
+
+    narrowed, school = _walk_place(request, population)
+    language = request.GET.get("lang", "")
+    if language not in settings.STAFF_LANGUAGES:
+        language = get_language() or "en"
+    pdf = render_annual_report(narrowed, _district(population), school, language=language)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="juntos-family-partnership-report.pdf"'
+    return response
