@@ -304,5 +304,17 @@ def plan_context(team: Team, year: str) -> dict[str, Any]:
         "goals": goals,
         "members": members(team),
         "areas": Goal.Area.choices,
+        "themes": list(school_themes(team)[:50]),
         "kinds": Reality.Kind.choices,
     }
+
+
+def school_themes(team: Team) -> Any:
+    """The themes heard from the families of the team's school (idea exchanges), newest first:
+    a line of the team's current realities can name the one it comes from."""
+    from juntos.listening.models import Theme
+
+    themes = Theme.objects.filter(exchange__district_id=team.district_id, active=True)
+    if team.school_id is not None:
+        themes = themes.filter(exchange__school_id=team.school_id)
+    return themes.select_related("exchange").order_by("-updated_at")

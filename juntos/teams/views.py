@@ -561,8 +561,17 @@ def plan(request: HttpRequest, team_id: int) -> HttpResponse:
             if step == "vision":
                 actions.do_set_vision(team=team, text=data.get("text", ""), year=year)
             elif step == "reality":
+                theme = queries.school_themes(team).filter(pk=data.get("theme") or 0).first()
+                text = data.get("text", "").strip()
+                if theme is not None and not text:
+                    text = theme.label  # the theme's own words stand for what families said
                 actions.do_add_reality(
-                    team=team, kind=data.get("kind", ""), text=data.get("text", ""), year=year
+                    team=team,
+                    kind=data.get("kind", ""),
+                    text=text,
+                    year=year,
+                    theme_id=theme.pk if theme is not None else None,
+                    theme_label=theme.label if theme is not None else "",
                 )
             elif step == "priority":
                 reality = Reality.objects.filter(team=team, pk=data.get("reality") or 0).first()
