@@ -173,10 +173,12 @@ def public_commitments(school: School) -> QuerySet[Commitment]:
 
 
 def public_commitments_for_exchange(exchange_id: int) -> QuerySet[Commitment]:
-    """Public commitments citing an idea of the exchange."""
+    """Public commitments citing an idea or a theme of the exchange."""
     ideas = Idea.objects.filter(exchange_id=exchange_id).values("pk")
-    cited = InputLink.objects.filter(
-        commitment=OuterRef("pk"), kind=InputLink.Kind.IDEA, object_id__in=ideas
+    themes = Theme.objects.filter(exchange_id=exchange_id).values("pk")
+    cited = InputLink.objects.filter(commitment=OuterRef("pk")).filter(
+        Q(kind=InputLink.Kind.IDEA, object_id__in=ideas)
+        | Q(kind=InputLink.Kind.THEME, object_id__in=themes)
     )
     return (
         Commitment.objects.filter(public=True)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from weasyprint.urls import URLFetcher
 
+from juntos.commitments.board import updates_for_exchange
 from juntos.insights.suppression import MINIMUM
 from juntos.language import registry
 from juntos.listening import actions, analysis, queries
@@ -192,6 +193,9 @@ def _family_context(caregiver: Caregiver, exchange: IdeaExchange) -> dict[str, A
         "max_chars": actions.MAX_IDEA_CHARS,
         # The map and the common ground, suppressed, without any participant id.
         "opinion": analysis.family_opinion_view(exchange, language),
+        # "You said, we did": what the school committed to from these ideas, for everyone who
+        # took part (anonymous contributors learn it here).
+        "updates": updates_for_exchange(exchange.pk, language),
     }
 
 

@@ -43,3 +43,15 @@ def test_commitments_citing_an_exchanges_ideas_are_its_updates(world: World) -> 
     assert (
         render_to_string("commitments/family_exchange_updates.html", {"updates": []}).strip() == ""
     )
+
+
+def test_the_family_exchange_page_shows_them_in_the_readers_language(world: World) -> None:
+    from juntos.listening.tests.helpers import family_client
+
+    remember(world, "en", "vi", TITLE, TITLE_VI)
+    idea = approved_idea(world, world.north_family, "Clases de inglés para padres")
+    cited = commitment(world)
+    do_link_input(by=staff(world, "liaison"), commitment=cited, kind="idea", object_id=idea.pk)
+    page = family_client(world.north_family_2).get(f"/listening/x/{idea.exchange_id}/")
+    text = page.content.decode()
+    assert 'data-testid="exchange-updates"' in text and TITLE_VI in text
