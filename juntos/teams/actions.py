@@ -726,6 +726,10 @@ def do_set_plan_action_status(*, action: PlanAction, status: str) -> PlanAction:
 def do_start_cycle(*, goal: Goal, plan: str, prediction: str, metric: str = "") -> Cycle:
     if not plan.strip() or not prediction.strip():
         raise TeamError("plan", _("Write the plan and what the team predicts."))
+    from juntos.insights.metrics import METRICS
+
+    if metric.strip() and metric.strip() not in {m.key for m in METRICS}:
+        raise TeamError("metric", _("Choose a measure from the list."))
     # Planned: the team now does it.
     return Cycle.objects.create(
         goal=goal,

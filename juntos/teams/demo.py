@@ -157,7 +157,7 @@ def build_demo_teams(*, district: District) -> dict[str, int]:
     cycle = actions.do_start_cycle(
         goal=goal, plan="Send a reading tip each Friday by text, in each family's language.",
         prediction="Half the families who get it will say they read together that weekend.",
-        metric="reach",
+        metric="reach_delivered",
     )  # fmt: skip
     actions.do_advance_cycle(cycle=cycle, text="Sent four Friday tips to Room 4 families.")
     return {"teams": 1, "team members": len(members), "team meetings": 2,

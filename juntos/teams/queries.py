@@ -305,6 +305,7 @@ def plan_context(team: Team, year: str) -> dict[str, Any]:
         "members": members(team),
         "areas": Goal.Area.choices,
         "themes": list(school_themes(team)[:50]),
+        "metrics": metric_choices(),
         "kinds": Reality.Kind.choices,
     }
 
@@ -318,3 +319,10 @@ def school_themes(team: Team) -> Any:
     if team.school_id is not None:
         themes = themes.filter(exchange__school_id=team.school_id)
     return themes.select_related("exchange").order_by("-updated_at")
+
+
+def metric_choices() -> list[tuple[str, str]]:
+    """The insights metrics a PDSA cycle can study (juntos/insights/metrics.py)."""
+    from juntos.insights.metrics import METRICS
+
+    return [(metric.key, str(metric.name)) for metric in METRICS]

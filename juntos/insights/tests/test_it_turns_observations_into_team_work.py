@@ -96,7 +96,10 @@ def test_a_leader_turns_an_observation_into_a_priority(world: World, team: Team)
 def test_an_observation_becomes_study_evidence_of_a_cycle(world: World, team: Team) -> None:
     goal = team_actions.do_add_goal(team=team, title="Reach every family", area="other")
     cycle = team_actions.do_start_cycle(
-        goal=goal, plan="Call the Somali families", prediction="Reach goes up", metric="reach"
+        goal=goal,
+        plan="Call the Somali families",
+        prediction="Reach goes up",
+        metric="reach_delivered",
     )
     team_actions.do_advance_cycle(cycle=cycle, text="Hodan called 6 families.")
     observation = observe(world, world.north, "Somali reach went from 0% to 50%.")

@@ -46,7 +46,7 @@ def test_a_cycle_goes_plan_do_study_act(world: World) -> None:
     assert action.owner == r.liaison
     cycle = do_start_cycle(
         goal=goal, plan="Liaisons call families not reached by text",
-        prediction="Reach by Somali families rises from 40% to 70%", metric="reach",
+        prediction="Reach by Somali families rises from 40% to 70%", metric="reach_delivered",
     )  # fmt: skip
     assert cycle.stage == Cycle.Stage.DO
     do_advance_cycle(cycle=cycle, text="Two liaisons made 48 calls in three weeks.")
