@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
@@ -57,6 +58,10 @@ class Command(BaseCommand):
                 self.print_summary(existing, None)
                 return
         started = time.monotonic()
+        if settings.JUNTOS_TASK_RUNNER == "thread":
+            # The demo's own sends (updates, pulses, questions) run here, before the command
+            # exits: a background thread would be cut off when this process ends.
+            settings.JUNTOS_TASK_RUNNER = "sync"
         # One transaction: a failed rebuild leaves the previous demo district in place.
         with transaction.atomic():
             if options["reset"]:
