@@ -19,7 +19,7 @@ from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from conftest import PASSWORD, World
-from juntos.insights import metrics
+from juntos.insights import metrics, walks
 from juntos.insights.models import Assignment, Attempt
 from juntos.language.models import Method, Status
 from juntos.messaging import actions as messaging
@@ -141,6 +141,14 @@ def test_it_works_the_unreached_worklist(
     expect(table.locator("tfoot td")).to_have_text(["14", "100%", "8", "57%", "0", "0%"])
     violations = serious_accessibility_violations(page)
     assert not violations, describe_violations(violations)
+
+    # The data walk draws the same figures for the team (vega-embed): Somali at 0%.
+    page.get_by_role("link", name="Data walk").click()
+    drawing = page.locator(f"#figure-{walks.REACH_LANGUAGE} [data-vega-spec]")
+    expect(drawing).to_have_attribute("data-vega-state", "drawn")
+    expect(drawing.locator("svg")).to_contain_text("Somali")
+    expect(drawing.locator("svg")).to_contain_text("0%")
+    page.get_by_role("link", name="Insights").click()
 
     # The worklist, filtered to Somali: the six Somali students, never contacted.
     page.get_by_role("link", name="Unreached families").click()
