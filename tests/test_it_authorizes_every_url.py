@@ -170,6 +170,32 @@ def north_exchange(w: Any) -> dict[str, Any]:
     return {"exchange_id": exchange.pk}
 
 
+def north_session(w: Any) -> dict[str, Any]:
+    """A North Elementary listening session, set up once by its leader (listening/sessions.py)."""
+    from juntos.listening.models import ListeningSession
+    from juntos.listening.tests.session_helpers import make_session
+
+    session = ListeningSession.objects.filter(school=w.north).first() or make_session(w)
+    return {"session_id": session.pk}
+
+
+def capture_rule() -> Expect:
+    """A session's capture screen: its school's managers (and its facilitators)."""
+    return event_manager_rule() | {"other_teacher": "missing"}
+
+
+def session_token(w: Any) -> dict[str, Any]:
+    from juntos.listening.models import ListeningSession
+
+    return {"token": ListeningSession.objects.get(pk=north_session(w)["session_id"]).token}
+
+
+def shipped_protocol(w: Any) -> dict[str, Any]:
+    from juntos.listening.tests.session_helpers import shipped
+
+    return {"protocol_id": shipped().pk}
+
+
 def north_survey(w: Any) -> dict[str, Any]:
     """A North Elementary survey, created once by its school leader (juntos/surveys)."""
     from juntos.surveys.models import Survey
@@ -381,6 +407,17 @@ MATRIX: dict[str, tuple[Args, Expect]] = {
     "listening:theme_split": (lambda w: {"theme_id": 1}, everyone("not_allowed")),
     "listening:theme_sort": (lambda w: {"theme_id": 1}, everyone("not_allowed")),
     "listening:school_report": (lambda w: {"school_id": w.north.pk}, north_family_rule()),
+    # Listening sessions (juntos/listening/session_views.py): the school's staff see sessions,
+    # results and run sheets; leaders, liaisons and the district admin set them up and capture
+    # (with the session's facilitators); the families' page needs only the link's token.
+    "listening:session_list": (NO_ARGS, staff_only()),
+    "listening:session_new": (NO_ARGS, event_manager_rule()),
+    "listening:session_detail": (north_session, north_family_rule()),
+    "listening:session_capture": (north_session, capture_rule()),
+    "listening:session_sheet": (north_session, north_family_rule()),
+    "listening:session_protocols": (NO_ARGS, event_manager_rule()),
+    "listening:session_protocol": (shipped_protocol, event_manager_rule()),
+    "listening:family_session": (session_token, everyone("ok")),
     # Insights (juntos/insights/views.py): leaders and liaisons of the school and the district
     # admin; counselors and teachers 403. "How we count" holds no data: every staff member.
     "insights:index": (NO_ARGS, insights_rule()),

@@ -322,3 +322,165 @@ class ThemeMember(models.Model):
 
     def __str__(self) -> str:
         return f"idea {self.idea_id} in theme {self.theme_id}"
+
+
+# --- Listening sessions (sessions.py, docs/listening.md "Listening sessions") ----------------
+
+
+class Protocol(models.Model):
+    """A question set for listening sessions. The shipped ones (``district`` null, ``key`` set)
+    come from ``protocols/<key>.json`` with their translations; a district edits its own copy."""
+
+    district = models.ForeignKey(
+        "people.District", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # The library key of a shipped protocol, or of the one a copy was made from.
+    key = models.CharField(max_length=40, blank=True, default="")
+    title = models.CharField(max_length=200)
+    based_on = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["district_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"], condition=Q(district__isnull=True), name="protocol_shipped_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(title__regex=r"^\s*$"), name="protocol_title_required"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def shipped(self) -> bool:
+        return self.district_id is None
+
+
+class ProtocolQuestion(models.Model):
+    """One open question. ``key`` names the library question while the text is the library's
+    English; an edited text clears it, and is then translated by the pipeline."""
+
+    protocol = models.ForeignKey(Protocol, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    key = models.CharField(max_length=40, blank=True, default="")
+
+    class Meta:
+        ordering = ["protocol", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["protocol", "position"], name="protocol_question_position_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(text__regex=r"^\s*$"), name="protocol_question_text_required"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class SpeakerRole(models.TextChoices):
+    FAMILY = "family", _("Family member")
+    COMMUNITY = "community", _("Community member")
+    STAFF = "staff", _("Staff")
+
+
+class ListeningSession(models.Model):
+    class Modality(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        VIRTUAL = "virtual", _("Virtual")
+        PHONE = "phone", _("By phone")
+
+    district = models.ForeignKey("people.District", on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey(
+        "people.School", on_delete=models.CASCADE, related_name="listening_sessions"
+    )
+    title = models.CharField(max_length=200)
+    date = models.DateField()
+    modality = models.CharField(max_length=10, choices=Modality.choices)
+    # Language codes of the session (registry tags): the run sheets and the capture screen.
+    languages = models.JSONField(default=list)
+    facilitators = models.ManyToManyField("people.Staff", blank=True, related_name="+")
+    protocol = models.ForeignKey(Protocol, on_delete=models.PROTECT, related_name="sessions")
+    # The key in the families' web link (/listening/s/<token>/): whoever holds it may answer.
+    token = models.CharField(max_length=43, unique=True)
+    created_by = models.ForeignKey(
+        "people.Staff", null=True, blank=True, on_delete=models.RESTRICT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(title__regex=r"^\s*$"), name="session_title_required"
+            ),
+            models.CheckConstraint(
+                condition=Q(modality__in=["in_person", "virtual", "phone"]),
+                name="session_modality_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SessionResponse(models.Model):
+    """What someone said or wrote at a session, anonymous and unlinkable: no caregiver, no
+    phone, no email, no staff author, and a date without a time of day (a time could be
+    matched with a sign-in or a text message)."""
+
+    class Channel(models.TextChoices):
+        CAPTURE = "capture", _("Facilitator notes")
+        WEB = "web", _("Web page")
+
+    session = models.ForeignKey(
+        ListeningSession, on_delete=models.CASCADE, related_name="responses"
+    )
+    question = models.ForeignKey(
+        ProtocolQuestion, on_delete=models.PROTECT, related_name="responses"
+    )
+    text = models.TextField()
+    language = models.CharField(max_length=35)
+    role = models.CharField(max_length=10, choices=SpeakerRole.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    date = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(text__regex=r"^\s*$"), name="session_response_text_required"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["family", "community", "staff"]),
+                name="session_response_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class SessionTally(models.Model):
+    """How many times someone of ``role`` spoke on ``question`` (the facilitator's +1s)."""
+
+    session = models.ForeignKey(ListeningSession, on_delete=models.CASCADE, related_name="tallies")
+    question = models.ForeignKey(ProtocolQuestion, on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(max_length=10, choices=SpeakerRole.choices)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "question", "role"], name="session_tally_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role}: {self.count}"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from juntos.listening import views
+from juntos.listening import session_views, views
 
 app_name = "listening"
 
@@ -34,4 +34,22 @@ urlpatterns: list[URLPattern] = [
     # The family's page (a family session, not a staff sign-in).
     path("x/<int:exchange_id>/", views.family_exchange, name="family_exchange"),
     path("x/<int:exchange_id>/react/", views.family_react, name="family_react"),
+    # Listening sessions (session_views.py): set-up, capture, run sheets, results, protocols.
+    path("sessions/", session_views.session_list, name="session_list"),
+    path("sessions/new/", session_views.session_new, name="session_new"),
+    path("sessions/<int:session_id>/", session_views.session_detail, name="session_detail"),
+    path(
+        "sessions/<int:session_id>/capture/",
+        session_views.session_capture,
+        name="session_capture",
+    ),
+    path("sessions/<int:session_id>/sheet/", session_views.session_sheet, name="session_sheet"),
+    path("sessions/protocols/", session_views.session_protocols, name="session_protocols"),
+    path(
+        "sessions/protocols/<int:protocol_id>/",
+        session_views.session_protocol,
+        name="session_protocol",
+    ),
+    # The families' answer page: the token in the link is the key (no sign-in).
+    path("s/<str:token>/", session_views.family_session, name="family_session"),
 ]
