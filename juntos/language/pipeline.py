@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -445,6 +446,16 @@ def prepare_template(
 Context = Mapping[str, str | Rendition]
 
 
+_URL_VALUE = re.compile(r"^https?://\S+$")
+
+
+def _right_to_left(language: str) -> bool:
+    try:
+        return bool(registry.get(language).rtl)
+    except Exception:  # an unknown tag: leave the text as it is
+        return False
+
+
 def fill(rendition: Rendition, context: Context) -> Rendition:
     """Substitute the placeholders of ``rendition.text`` with ``context`` values.
 
@@ -453,6 +464,7 @@ def fill(rendition: Rendition, context: Context) -> Rendition:
     sentence is labelled machine-translated and draft. Raises :class:`MissingPlaceholderError`.
     """
     parts: list[Rendition] = []
+    rtl = _right_to_left(rendition.language)
 
     def substitute(match: Any) -> str:
         name = match.group(1)
@@ -464,7 +476,12 @@ def fill(rendition: Rendition, context: Context) -> Rendition:
         if isinstance(value, Rendition):
             parts.append(value)
             return value.text
-        return str(value)
+        text = str(value)
+        if rtl and _URL_VALUE.match(text):
+            # Inside right-to-left text a web address is laid out backwards ("/…https://")
+            # unless isolated as left-to-right (Unicode LRI … PDI; phones honour them in SMS).
+            return f"\u2066{text}\u2069"
+        return text
 
     text = PLACEHOLDER.sub(substitute, rendition.text)
     if not parts:
