@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from juntos.conferences.models import Booking, ConferenceOffer, ConferenceSlot
 from juntos.language import pipeline
@@ -82,12 +83,12 @@ class SlotPlan:
 def plan_day(*, day: date, start: time, end: time, minutes: int, time_zone: str) -> list[SlotPlan]:
     """Back-to-back slots of ``minutes`` from ``start`` to ``end`` on ``day`` (local time)."""
     if minutes < 5 or minutes > 240:
-        raise ConferenceError("length", "A meeting lasts between 5 and 240 minutes.")
+        raise ConferenceError("length", _("A meeting lasts between 5 and 240 minutes."))
     zone = ZoneInfo(time_zone)
     begin = datetime.combine(day, start, tzinfo=zone)
     finish = datetime.combine(day, end, tzinfo=zone)
     if finish <= begin:
-        raise ConferenceError("order", "The end of the day must come after its start.")
+        raise ConferenceError("order", _("The end of the day must come after its start."))
     plans: list[SlotPlan] = []
     step = timedelta(minutes=minutes)
     cursor = begin
@@ -95,7 +96,7 @@ def plan_day(*, day: date, start: time, end: time, minutes: int, time_zone: str)
         plans.append(SlotPlan(cursor, cursor + step))
         cursor += step
     if not plans:
-        raise ConferenceError("short", "No meeting of that length fits between start and end.")
+        raise ConferenceError("short", _("No meeting of that length fits between start and end."))
     return plans
 
 
@@ -118,12 +119,12 @@ def do_publish_slots(
     ordered = sorted(plans, key=lambda p: p.starts_at)
     for plan in ordered:
         if plan.ends_at <= plan.starts_at:
-            raise ConferenceError("order", "A meeting must end after it starts.")
+            raise ConferenceError("order", _("A meeting must end after it starts."))
         if plan.starts_at <= now:
-            raise ConferenceError("past", "Meeting times must be in the future.")
+            raise ConferenceError("past", _("Meeting times must be in the future."))
     for earlier, later in pairwise(ordered):
         if later.starts_at < earlier.ends_at:
-            raise ConferenceError("overlap", "Two of the new times overlap.")
+            raise ConferenceError("overlap", _("Two of the new times overlap."))
     clashes = ConferenceSlot.objects.filter(teacher=by)
     overlap = Q()
     for plan in ordered:
@@ -133,8 +134,14 @@ def do_publish_slots(
         if clash is not None:
             raise ConferenceError(
                 "overlap",
-                f"You already have a meeting time from {timezone.localtime(clash.starts_at):%H:%M}"
-                f" to {timezone.localtime(clash.ends_at):%H:%M} that day: nothing was saved.",
+                _(
+                    "You already have a meeting time from %(start)s to %(end)s that day: "
+                    "nothing was saved."
+                )
+                % {
+                    "start": f"{timezone.localtime(clash.starts_at):%H:%M}",
+                    "end": f"{timezone.localtime(clash.ends_at):%H:%M}",
+                },
             )
         try:
             with transaction.atomic():
@@ -153,7 +160,7 @@ def do_publish_slots(
         except IntegrityError as exc:
             if _constraint_name(exc) == TEACHER_CONSTRAINT:
                 raise ConferenceError(
-                    "overlap", "These times overlap times you just saved: nothing was saved."
+                    "overlap", _("These times overlap times you just saved: nothing was saved.")
                 ) from exc
             raise
 
@@ -237,9 +244,9 @@ def free_interpreters(
 
 def _check_may_book(caregiver: Caregiver, slot: ConferenceSlot, student_id: int) -> None:
     if not CaregiverLink.objects.filter(caregiver=caregiver, student_id=student_id).exists():
-        raise ConferenceError("not_yours", "This student is not linked to this family.")
+        raise ConferenceError("not_yours", _("This student is not linked to this family."))
     if slot.teacher_id not in teachers_of(student_id):
-        raise ConferenceError("not_yours", "This teacher does not teach this student.")
+        raise ConferenceError("not_yours", _("This teacher does not teach this student."))
 
 
 def do_book_slot(
@@ -270,7 +277,7 @@ def do_book_slot(
         .first()
     )
     if slot is None:
-        raise ConferenceError("missing", "This meeting time does not exist.")
+        raise ConferenceError("missing", _("This meeting time does not exist."))
     _check_may_book(caregiver, slot, student_id)
     if slot.starts_at <= now:
         raise SlotTakenError(open_slots(teacher_id=slot.teacher_id, now=now))
@@ -284,7 +291,7 @@ def do_book_slot(
             ends_at__gt=now,
         ).exists():
             raise ConferenceError(
-                "already", "This student already has a meeting with this teacher."
+                "already", _("This student already has a meeting with this teacher.")
             )
         if Booking.objects.filter(slot=slot, status=Booking.Status.BOOKED).exists():
             raise SlotTakenError(open_slots(teacher_id=slot.teacher_id, now=now))
@@ -343,7 +350,7 @@ def do_assign_interpreter(*, booking: Booking, interpreter: Staff) -> Booking:
                 Booking.objects.filter(pk=booking.pk).update(interpreter=interpreter)
         except IntegrityError as exc:
             raise ConferenceError(
-                "interpreter_busy", "This interpreter has another meeting at that time."
+                "interpreter_busy", _("This interpreter has another meeting at that time.")
             ) from exc
     booking.refresh_from_db(fields=["interpreter"])
     return booking
@@ -416,10 +423,10 @@ def do_offer_slots(
         by.pk not in teachers_of(student_id)
         or not CaregiverLink.objects.filter(caregiver=caregiver, student_id=student_id).exists()
     ):
-        raise ConferenceError("not_yours", "You do not teach this family's child.")
+        raise ConferenceError("not_yours", _("You do not teach this family's child."))
     slots = open_slots(teacher_id=by.pk, now=now)[:MAX_OFFERED]
     if not slots:
-        raise ConferenceError("no_slots", "You have no open meeting times to offer.")
+        raise ConferenceError("no_slots", _("You have no open meeting times to offer."))
     district = District.objects.get(pk=caregiver.district_id)
     student = Student.objects.get(pk=student_id)
     with transaction.atomic():

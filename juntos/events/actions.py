@@ -14,6 +14,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from juntos.events.invitations import event_contexts
 from juntos.events.models import Attendance, Event, Invitation, Rsvp, TimeOption
@@ -60,30 +61,32 @@ def do_create_event(
     errors: dict[str, str] = {}
     title, statement, place = title.strip(), learning_statement.strip(), place.strip()
     if not title:
-        errors["title"] = "Give the event a title."
+        errors["title"] = _("Give the event a title.")
     if not statement:
-        errors["learning_statement"] = "Say how this event supports children's learning."
+        errors["learning_statement"] = _("Say how this event supports children's learning.")
     if kind not in Event.Kind.values:
-        errors["kind"] = "Choose what kind of event this is."
+        errors["kind"] = _("Choose what kind of event this is.")
     if modality not in Event.Modality.values:
-        errors["modality"] = "Choose in person, virtual or hybrid."
+        errors["modality"] = _("Choose in person, virtual or hybrid.")
     if modality != Event.Modality.VIRTUAL and not place:
-        errors["place"] = "Say where the event takes place."
+        errors["place"] = _("Say where the event takes place.")
     if not time_options:
-        errors["time_options"] = "Give at least one date and time."
+        errors["time_options"] = _("Give at least one date and time.")
     elif len(time_options) > MAX_OPTIONS:
-        errors["time_options"] = f"Offer at most {MAX_OPTIONS} times."
+        errors["time_options"] = _("Offer at most %(count)s times.") % {"count": MAX_OPTIONS}
     elif any(end <= start for start, end in time_options):
-        errors["time_options"] = "Each time must end after it starts."
+        errors["time_options"] = _("Each time must end after it starts.")
     languages: list[str] = []
     for language in interpretation_languages or []:
         tag = _tag(language)
         if tag is None:
-            errors["interpretation_languages"] = f"{language!r} is not a language code (es, vi…)."
+            errors["interpretation_languages"] = _(
+                "%(value)s is not a language code (es, vi…)."
+            ) % {"value": repr(language)}
         elif tag and tag not in languages:
             languages.append(tag)
     if capacity is not None and capacity < 1:
-        errors["capacity"] = "Capacity must be at least 1, or left empty."
+        errors["capacity"] = _("Capacity must be at least 1, or left empty.")
     if errors:
         raise InputError(errors)
     with transaction.atomic():
@@ -127,7 +130,7 @@ def do_publish_event_invitations(
     The link is on ``PUBLIC_BASE_URL``, else on ``base_url`` (the address staff used).
     """
     if event.status == Event.Status.CANCELLED:
-        raise InputError({"event": "This event is cancelled."})
+        raise InputError({"event": _("This event is cancelled.")})
     now = timezone.now()
     with fanout.gc_paused(), transaction.atomic():
         locked = Event.objects.select_for_update().select_related("district", "school")
@@ -380,7 +383,7 @@ def do_cancel_event(*, by: Staff, event: Event, reason: str = "") -> int:
     with transaction.atomic():
         locked = Event.objects.select_for_update().select_related("school").get(pk=event.pk)
         if locked.status == Event.Status.CANCELLED:
-            raise InputError({"event": "This event is already cancelled."})
+            raise InputError({"event": _("This event is already cancelled.")})
         locked.status = Event.Status.CANCELLED
         locked.save(update_fields=["status"])
         said_no = set(
