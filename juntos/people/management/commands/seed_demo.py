@@ -14,6 +14,7 @@ from juntos.listening.demo import build_demo_listening
 from juntos.messaging.demo import build_demo_messaging
 from juntos.people import demo
 from juntos.people.models import ContactPoint, District
+from juntos.surveys.demo import build_demo_surveys
 from juntos.teams.demo import build_demo_teams
 
 
@@ -80,6 +81,7 @@ class Command(BaseCommand):
             summary.counts.update(build_demo_messaging(district=district, seed=seed))
             summary.counts.update(build_demo_teams(district=district))
             summary.counts.update(build_demo_listening(district=district, seed=seed))
+            summary.counts.update(build_demo_surveys(district=district, seed=seed))
         self.print_summary(summary, time.monotonic() - started)
 
     def print_summary(self, summary: demo.DemoSummary, seconds: float | None) -> None:
