@@ -440,6 +440,7 @@ MATRIX: dict[str, tuple[Args, Expect]] = {
     "insights:readiness_take": (north_wave, staff_only() | {"other_teacher": "missing"}),
     "insights:readiness_goal": (north_wave, everyone("not_allowed")),
     "insights:readiness_close": (north_wave, everyone("not_allowed")),
+    "insights:readiness_send": (north_wave, everyone("not_allowed")),
     "insights:readiness_link": (lambda w: {"token": "not-a-token"}, everyone("missing")),
     "api:insights_metrics": (NO_ARGS, insights_api_rule()),
     "api:insights_unreached": (NO_ARGS, insights_api_rule()),

@@ -21,6 +21,7 @@ from juntos.insights.models import (
     Assignment,
     Attempt,
     Observation,
+    ReadinessInvitation,
     ReadinessResponse,
     ReadinessStaffMark,
     ReadinessToken,
@@ -375,3 +376,48 @@ def do_make_domain_goal(
         return team_actions.do_add_goal(team=team, title=name, area=Goal.Area.OTHER)
     except team_actions.TeamError as exc:
         raise InputError({"team": str(exc)}) from exc
+
+
+def do_send_readiness_links(*, wave: ReadinessWave, by: Staff, base_url: str = "") -> int:
+    """Send each family of the round's school a one-time link to the self-assessment, in their
+    language and on their channel (``readiness.invitation`` through the reach pipeline); a
+    family already sent one for this round is skipped. Returns how many were sent."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from juntos.messaging.actions import do_open_conversation, do_send_conversation_message
+    from juntos.people.models import Caregiver
+
+    if wave.school is None:
+        raise InputError({"wave": _("Family links are sent for a school's round.")})
+    if not wave.is_open:
+        raise InputError({"wave": _("This self-assessment is closed.")})
+    base = str(getattr(settings, "PUBLIC_BASE_URL", "") or base_url).rstrip("/")
+    families = (
+        Caregiver.objects.filter(
+            is_active=True,
+            links__may_contact=True,
+            links__student__is_active=True,
+            links__student__school_links__school=wave.school,
+        )
+        .exclude(pk__in=ReadinessInvitation.objects.filter(wave=wave).values("caregiver_id"))
+        .distinct()
+        .order_by("pk")
+    )
+    sent = 0
+    with transaction.atomic():
+        for caregiver in families:
+            ReadinessInvitation.objects.create(wave=wave, caregiver=caregiver)
+            token = do_create_readiness_token(wave=wave, language=caregiver.preferred_language)
+            link = base + reverse("insights:readiness_link", kwargs={"token": token})
+            conversation = do_open_conversation(caregiver=caregiver, owner=by, school=wave.school)
+            do_send_conversation_message(
+                by=by,
+                conversation=conversation,
+                body="",
+                kind="system",
+                template_key="readiness.invitation",
+                context={"school": wave.school.name, "link": link},
+            )
+            sent += 1
+    return sent

@@ -237,3 +237,21 @@ class ReadinessStaffMark(models.Model):
 
     def __str__(self) -> str:
         return f"staff {self.staff_id} answered wave {self.wave_id}"
+
+
+class ReadinessInvitation(models.Model):
+    """That a family was sent a link to a readiness round (so nobody gets two). The link's
+    token (ReadinessToken) names no family, and nothing here names the token: a family's
+    answers cannot be traced back to this row."""
+
+    wave = models.ForeignKey(ReadinessWave, on_delete=models.CASCADE, related_name="+")
+    caregiver = models.ForeignKey("people.Caregiver", on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["wave", "caregiver"], name="readiness_invited_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"readiness invitation for wave {self.wave_id}"

@@ -31,5 +31,6 @@ urlpatterns: list[URLPattern] = [
     path("readiness/<int:wave_id>/take/", views.readiness_take, name="readiness_take"),
     path("readiness/<int:wave_id>/goal/", views.readiness_goal, name="readiness_goal"),
     path("readiness/<int:wave_id>/close/", views.readiness_close, name="readiness_close"),
+    path("readiness/<int:wave_id>/send/", views.readiness_send, name="readiness_send"),
     path("readiness/t/<str:token>/", views.readiness_link, name="readiness_link"),
 ]

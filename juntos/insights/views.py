@@ -688,6 +688,26 @@ def readiness_open(request: HttpRequest, population: Population) -> HttpResponse
 
 @require_POST
 @insights_required
+def readiness_send(request: HttpRequest, population: Population, wave_id: int) -> HttpResponse:
+    wave = walks.access_wave(population, wave_id)
+    if not walks.can_open_waves(request.user, wave.school):
+        raise PermissionDenied
+    try:
+        sent = actions.do_send_readiness_links(
+            wave=wave, by=_staff(request), base_url=request.build_absolute_uri("/")
+        )
+    except actions.InputError as exc:
+        messages.error(request, " ".join(exc.errors.values()))
+    else:
+        messages.success(
+            request,
+            _("Links sent to %(count)s families, each in their language.") % {"count": sent},
+        )
+    return redirect("insights:readiness_results", wave_id=wave.pk)
+
+
+@require_POST
+@insights_required
 def readiness_close(request: HttpRequest, population: Population, wave_id: int) -> HttpResponse:
     wave = walks.access_wave(population, wave_id)
     if not walks.can_open_waves(request.user, wave.school):
