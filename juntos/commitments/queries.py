@@ -22,11 +22,10 @@ from juntos.listening.models import Idea, Theme
 from juntos.listening.queries import exchanges_for
 from juntos.messaging.models import Message
 from juntos.messaging.queries import conversations_for
-from juntos.people.models import Role, School, StudentSchool
-from juntos.people.queries import schools_for, scope_for
+from juntos.people.models import School, StudentSchool
+from juntos.people.queries import schools_for, schools_run_by, scope_for
 from juntos.teams.models import Member
 
-MANAGER_ROLES = (Role.SCHOOL_LEADER, Role.LIAISON)
 SEARCH_LIMIT = 20
 
 
@@ -56,11 +55,7 @@ def manageable_schools(user: Any) -> QuerySet[School]:
         return School.objects.none()
     if scope.is_district_admin:
         return schools_for(user)
-    ids = set(
-        scope.staff.roles.filter(role__in=MANAGER_ROLES, school__isnull=False).values_list(
-            "school_id", flat=True
-        )
-    )
+    ids = set(schools_run_by(user).values_list("pk", flat=True))
     # A cochair of a school's partnership team answers for its commitments too.
     ids |= set(
         Member.objects.filter(

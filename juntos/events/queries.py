@@ -19,10 +19,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from juntos.events.models import Event, Invitation, Rsvp
-from juntos.people.models import Caregiver, Role, School
-from juntos.people.queries import caregivers_for, schools_for, scope_for
-
-MANAGER_ROLES = (Role.SCHOOL_LEADER, Role.LIAISON)
+from juntos.people.models import Caregiver, School
+from juntos.people.queries import caregivers_for, schools_run_by, scope_for
 
 
 def events_for(user: Any) -> QuerySet[Event]:
@@ -44,17 +42,7 @@ def access_event(user: Any, event_id: int) -> Event:
 
 def manageable_schools(user: Any) -> QuerySet[School]:
     """Schools where ``user`` may create events and invite families."""
-    scope = scope_for(user)
-    if scope.staff is None:
-        return School.objects.none()
-    if scope.is_district_admin:
-        return schools_for(user)
-    ids = set(
-        scope.staff.roles.filter(role__in=MANAGER_ROLES, school__isnull=False).values_list(
-            "school_id", flat=True
-        )
-    )
-    return School.objects.filter(pk__in=ids)
+    return schools_run_by(user)
 
 
 def can_manage(user: Any, event: Event) -> bool:

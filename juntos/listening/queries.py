@@ -22,10 +22,9 @@ from django.utils import timezone
 from juntos.listening.actions import pseudonym
 from juntos.listening.models import Idea, IdeaExchange, Participant, Reaction
 from juntos.messaging import audience as aud
-from juntos.people.models import Caregiver, Role, School
-from juntos.people.queries import schools_for, scope_for
+from juntos.people.models import Caregiver, School
+from juntos.people.queries import schools_run_by, scope_for
 
-MANAGER_ROLES = (Role.SCHOOL_LEADER, Role.LIAISON)
 # How long after the question (or the last idea texted) a family's texts are read as ideas.
 SMS_SESSION = timedelta(days=3)
 
@@ -51,17 +50,7 @@ def access_exchange(user: Any, exchange_id: int) -> IdeaExchange:
 
 def manageable_schools(user: Any) -> QuerySet[School]:
     """Schools where ``user`` may create, open, moderate and close exchanges."""
-    scope = scope_for(user)
-    if scope.staff is None:
-        return School.objects.none()
-    if scope.is_district_admin:
-        return schools_for(user)
-    ids = set(
-        scope.staff.roles.filter(role__in=MANAGER_ROLES, school__isnull=False).values_list(
-            "school_id", flat=True
-        )
-    )
-    return School.objects.filter(pk__in=ids)
+    return schools_run_by(user)
 
 
 def can_manage(user: Any, exchange: IdeaExchange) -> bool:

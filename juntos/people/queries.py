@@ -297,3 +297,23 @@ def household_of(user: Any, caregiver: Caregiver) -> list[Caregiver]:
         .distinct()
         .order_by("family_name", "given_name")
     )
+
+
+# Leaders and liaisons run a school's outreach: events, idea exchanges, surveys, commitments.
+OUTREACH_ROLES = (Role.SCHOOL_LEADER, Role.LIAISON)
+
+
+def schools_run_by(user: Any) -> QuerySet[School]:
+    """Schools where ``user`` runs outreach (creates events, exchanges, surveys, commitments):
+    every school of the district for a district admin, else those where they are the leader or
+    a liaison."""
+    scope = scope_for(user)
+    if scope.staff is None:
+        return School.objects.none()
+    if scope.is_district_admin:
+        return schools_for(user)
+    return School.objects.filter(
+        pk__in=scope.staff.roles.filter(role__in=OUTREACH_ROLES, school__isnull=False).values(
+            "school_id"
+        )
+    )

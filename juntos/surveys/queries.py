@@ -15,8 +15,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from juntos.people.models import Role, School
-from juntos.people.queries import schools_for, scope_for
+from juntos.people.models import School
+from juntos.people.queries import schools_run_by, scope_for
 from juntos.surveys.instruments import (
     Instrument,
     QuestionCounts,
@@ -26,8 +26,6 @@ from juntos.surveys.instruments import (
     scale_scores,
 )
 from juntos.surveys.models import Response, Survey, Wave
-
-MANAGER_ROLES = (Role.SCHOOL_LEADER, Role.LIAISON)
 
 
 def surveys_for(user: Any) -> QuerySet[Survey]:
@@ -49,17 +47,7 @@ def access_survey(user: Any, survey_id: int) -> Survey:
 
 def manageable_schools(user: Any) -> QuerySet[School]:
     """Schools where ``user`` may create and run surveys."""
-    scope = scope_for(user)
-    if scope.staff is None:
-        return School.objects.none()
-    if scope.is_district_admin:
-        return schools_for(user)
-    ids = set(
-        scope.staff.roles.filter(role__in=MANAGER_ROLES, school__isnull=False).values_list(
-            "school_id", flat=True
-        )
-    )
-    return School.objects.filter(pk__in=ids).order_by("name")
+    return schools_run_by(user).order_by("name")
 
 
 def can_manage(user: Any, survey: Survey) -> bool:
